@@ -1,0 +1,94 @@
+"""The example class: student submissions kept as small answer files, built into notebooks.
+
+``examples/class/<student>/<notebook>.py`` holds one student's answers to one notebook, one
+section per answer cell, opened by a line ``# %% <grade_id>``; comment lines ``# expect:
+<test cell>=<full|zero|partial|less>`` before the first section state what the grader must give.
+A section named ``extra`` becomes an extra code cell at the end of the notebook (students may
+add cells). Building copies ``release/<assignment>/<notebook>.ipynb`` into
+``submitted/<student>/<assignment>/`` with those cells filled in; notebooks a student did not
+answer are submitted blank. The student ``reference`` answers every cell with the instructor's
+solution, read from ``source/``.
+"""
+
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell
+
+ASSIGNMENT = "midterm"
+SECTION = re.compile(r"^# %% (\S+)\s*$", re.MULTILINE)
+EXPECT = re.compile(r"^# expect: (\S+)=(full|zero|partial|less)\s*$", re.MULTILINE)
+SOLUTION = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
+
+
+@dataclass
+class Answers:
+    student: str
+    notebook: str
+    cells: dict[str, str]
+    expect: dict[str, str] = field(default_factory=dict)
+
+
+def read_answers(path: Path) -> Answers:
+    text = path.read_text()
+    parts = SECTION.split(text)
+    cells = {name: body.strip("\n") + "\n" for name, body in zip(parts[1::2], parts[2::2])}
+    return Answers(path.parent.name, path.stem, cells, dict(EXPECT.findall(parts[0])))
+
+
+def reference_answers(course: Path, notebook: str) -> Answers:
+    """The instructor's solutions from the source notebook, markers removed."""
+    nb = nbformat.read(course / "source" / ASSIGNMENT / f"{notebook}.ipynb", as_version=4)
+    cells = {
+        cell.metadata["nbgrader"]["grade_id"]: SOLUTION.sub("", cell.source)
+        for cell in nb.cells
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution")
+    }
+    return Answers("reference", notebook, cells)
+
+
+def fill(release: Path, answers: Answers):
+    nb = nbformat.read(release, as_version=4)
+    unknown = set(answers.cells) - {"extra"} - {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells}
+    if unknown:
+        raise ValueError(f"{answers.student}/{answers.notebook}: no answer cells named {sorted(unknown)}")
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in answers.cells:
+            cell.source = answers.cells[grade_id]
+    if "extra" in answers.cells:
+        nb.cells.append(new_code_cell(answers.cells["extra"]))
+    return nb
+
+
+def students(course: Path) -> list[str]:
+    return ["reference"] + sorted(p.name for p in (course / "examples" / "class").iterdir() if p.is_dir())
+
+
+def all_answers(course: Path, student: str) -> list[Answers]:
+    notebooks = sorted(p.stem for p in (course / "release" / ASSIGNMENT).glob("*.ipynb"))
+    if student == "reference":
+        return [reference_answers(course, notebook) for notebook in notebooks]
+    return [read_answers(path) for path in sorted((course / "examples" / "class" / student).glob("*.py"))]
+
+
+def build(course: Path, only: list[str] | None = None) -> list[str]:
+    """Write ``submitted/`` for the example class (or the students in ``only``); returns their ids."""
+    release = course / "release" / ASSIGNMENT
+    built = []
+    for student in only or students(course):
+        target = course / "submitted" / student / ASSIGNMENT
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        answered = {answers.notebook: answers for answers in all_answers(course, student)}
+        for notebook in sorted(release.glob("*.ipynb")):
+            answers = answered.get(notebook.stem)
+            if answers is None:
+                shutil.copy(notebook, target / notebook.name)
+            else:
+                nbformat.write(fill(notebook, answers), target / notebook.name)
+        built.append(student)
+    return built

@@ -1,0 +1,125 @@
+"""Checks: the unit of grading.
+
+A question module declares its checks with ``Question.check``; each is a function of the
+student's ``Submission`` and a seeded ``torch.Generator`` that returns quietly when the property
+holds and raises ``Fail`` with a message for the student when it does not. A check has a name,
+points, the property it tests (its docstring's first line), a seed and a time limit. Anything
+else going wrong (the student's code crashing, hanging, returning garbage) scores the check 0
+with its own message; an exception from the grader itself scores 0 with a neutral message, and
+its traceback goes to the instructor's log only.
+"""
+
+import logging
+import zlib
+from dataclasses import dataclass, field
+from typing import Callable
+
+import torch
+
+from graders.core.submission import NotChecked, Submission
+
+log = logging.getLogger("graders")
+
+DEFAULT_TIME_LIMIT = 30.0
+
+
+class Fail(Exception):
+    """The property does not hold; the message says what was tried, expected and returned."""
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    cell: str
+    points: float
+    function: Callable
+    time_limit: float
+
+    @property
+    def prop(self) -> str:
+        doc = (self.function.__doc__ or self.name).strip()
+        return doc.split("\n\n")[0].replace("\n", " ")
+
+    def seed(self, salt: int = 0) -> int:
+        return zlib.crc32(f"{self.cell}:{self.name}:{salt}".encode())
+
+
+@dataclass
+class Outcome:
+    check: Check
+    earned: float
+    message: str
+
+    @property
+    def passed(self) -> bool:
+        return self.earned >= self.check.points
+
+
+@dataclass
+class CellResult:
+    cell: str
+    points: float
+    outcomes: list = field(default_factory=list)
+
+    @property
+    def earned(self) -> float:
+        return round(sum(outcome.earned for outcome in self.outcomes), 6)
+
+
+class Question:
+    """One exam question: its notebook, kernel-side probes, and checks per autograded cell."""
+
+    def __init__(self, notebook: str, probes: str | None = None):
+        self.notebook = notebook
+        self.probes = probes
+        self.cells: dict[str, list[Check]] = {}
+
+    def check(self, cell: str, points: float, time_limit: float = DEFAULT_TIME_LIMIT):
+        """Decorator: register a check for the autograded test cell ``cell``."""
+
+        def register(function):
+            self.cells.setdefault(cell, []).append(
+                Check(function.__name__, cell, points, function, time_limit)
+            )
+            return function
+
+        return register
+
+    def points(self, cell: str) -> float:
+        return sum(check.points for check in self.cells[cell])
+
+    def grade_cell(self, cell: str, submission: Submission, salt: int = 0) -> CellResult:
+        result = CellResult(cell, self.points(cell))
+        for check in self.cells[cell]:
+            result.outcomes.append(run_check(check, submission, salt))
+        return result
+
+
+def run_check(check: Check, submission: Submission, salt: int = 0) -> Outcome:
+    seed = check.seed(salt)
+    generator = torch.Generator().manual_seed(seed)
+    torch.manual_seed(seed)
+    submission.set_deadline(check.time_limit)
+    try:
+        check.function(submission, generator)
+    except (Fail, NotChecked) as verdict:
+        return Outcome(check, 0.0, str(verdict))
+    except Exception:
+        log.exception("grader error in check %s.%s", check.cell, check.name)
+        return Outcome(check, 0.0, "this check could not be completed (a grader error, reported to your instructor)")
+    return Outcome(check, check.points, "")
+
+
+def feedback_text(result: CellResult) -> str:
+    """What the student reads under the cell: the score, then one line per check."""
+    lines = [f"Autograded outside your notebook: {_points(result.earned)} / {_points(result.points)} points"]
+    for outcome in result.outcomes:
+        mark = "PASS" if outcome.passed else "FAIL"
+        lines.append(f"[{mark}] {outcome.check.name} ({_points(outcome.earned)}/{_points(outcome.check.points)}): {outcome.check.prop}")
+        if outcome.message:
+            lines.append(f"       {outcome.message}")
+    return "\n".join(lines) + "\n"
+
+
+def _points(value: float) -> str:
+    return f"{value:g}"

@@ -1,0 +1,41 @@
+"""Tolerances for Monte Carlo checks, each from a stated bound.
+
+Every function returns the half-width (or interval) that a correct answer's estimate stays
+within except with probability ``delta``; checks split their total false-failure budget
+(at most 1e-9 per check) over the comparisons they make (union bound) and state the sample size,
+bound and resulting power in their docstrings.
+"""
+
+import math
+
+from scipy import stats
+
+FALSE_FAILURE = 1e-9
+
+
+def gaussian_mean_tolerance(variance: float, n: int, delta: float) -> float:
+    """Exact: the mean of n i.i.d. N(m, variance) is within this of m w.p. 1 - delta."""
+    return stats.norm.isf(delta / 2) * math.sqrt(variance / n)
+
+
+def gaussian_variance_interval(variance: float, n: int, delta: float) -> tuple[float, float]:
+    """Exact: the unbiased sample variance of n i.i.d. Gaussians lies in this interval w.p. 1 - delta.
+
+    (n - 1) S^2 / variance is chi-square with n - 1 degrees of freedom.
+    """
+    dof = n - 1
+    return (
+        variance * stats.chi2.ppf(delta / 2, dof) / dof,
+        variance * stats.chi2.isf(delta / 2, dof) / dof,
+    )
+
+
+def hoeffding_tolerance(width: float, n: int, delta: float) -> float:
+    """Hoeffding: the mean of n i.i.d. variables with values in an interval of this width is
+    within the returned amount of its expectation w.p. 1 - delta."""
+    return width * math.sqrt(math.log(2 / delta) / (2 * n))
+
+
+def normal_quantile(p: float) -> float:
+    """z with P(N(0, 1) > z) = p."""
+    return stats.norm.isf(p)

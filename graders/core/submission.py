@@ -1,0 +1,107 @@
+"""A student's answers as the grader sees them: reachable only through probes, as plain data.
+
+The grader never runs student code in its own process. A ``Transport`` carries an encoded
+request to wherever the student's code lives (the student's Jupyter kernel during autograding,
+see ``graders.core.kernel``) and brings back the encoded reply, which is decoded without
+unpickling anything. Every call has a deadline; a hang, a crash or a malformed reply becomes
+an exception a check turns into a zero with a message.
+"""
+
+import time
+from pathlib import Path
+from typing import Protocol
+
+from graders.core import symbolic
+from graders.probes import runtime
+
+PROBE_DIR = Path(__file__).resolve().parent.parent / "probes"
+
+#: Largest reply accepted from the student's side.
+MAX_REPLY_BYTES = 256 * 2**20
+
+
+class NotChecked(Exception):
+    """The answer could not be examined (crash, hang, garbage): the check scores 0 with this message."""
+
+
+class StudentCodeError(NotChecked):
+    """The student's code raised while the grader called it."""
+
+
+class ProbeTimeout(NotChecked):
+    """The student's code did not answer before the check's deadline."""
+
+
+class KernelDied(NotChecked):
+    """The student's kernel died (``os._exit``, a segfault, the memory cap) during a call."""
+
+
+class Transport(Protocol):
+    def run(self, request: bytes, timeout: float) -> bytes:
+        """Run one probe request in the student's process and return the encoded reply."""
+
+
+def probe_source(question_probes: str | None) -> str:
+    """Source text installed in the student's kernel: the runtime, then the question's probes."""
+    parts = [(PROBE_DIR / "runtime.py").read_text()]
+    if question_probes:
+        parts.append((PROBE_DIR / f"{question_probes}.py").read_text())
+    return "\n\n".join(parts)
+
+
+class Submission:
+    """One student's notebook, as seen through probes; checks receive this."""
+
+    def __init__(self, transport: Transport):
+        self._transport = transport
+        self._deadline = None
+
+    def set_deadline(self, seconds: float) -> None:
+        self._deadline = time.monotonic() + seconds
+
+    def _remaining(self) -> float:
+        if self._deadline is None:
+            return 60.0
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise ProbeTimeout("the check ran out of time before your code answered")
+        return remaining
+
+    def probe(self, name: str, *args, what: str = "", **kwargs):
+        """Run probe ``name`` on plain-data arguments in the student's process; return its result.
+
+        ``what`` describes the call for the student ("ema(g, beta=0.9) with g of shape (5,)").
+        """
+        request = runtime.encode({"probe": name, "args": list(args), "kwargs": kwargs})
+        label = what or name
+        timeout = self._remaining()
+        try:
+            blob = self._transport.run(request, timeout)
+        except ProbeTimeout:
+            raise ProbeTimeout(f"{label} did not return within {timeout:.0f} s (infinite loop?)") from None
+        except KernelDied:
+            raise KernelDied(f"your kernel died while running {label} (os._exit, a crash or the memory limit)") from None
+        if blob is None:
+            raise NotChecked(f"the grader got no answer from {label}: did your code change how the notebook runs?")
+        if len(blob) > MAX_REPLY_BYTES:
+            raise NotChecked(f"{label} returned more than {MAX_REPLY_BYTES >> 20} MiB")
+        try:
+            reply = runtime.decode(blob)
+            if "error" in reply:
+                raise StudentCodeError(f"{label} raised {reply['error']}")
+            return reply["ok"]
+        except (ValueError, KeyError, TypeError, RecursionError) as error:
+            raise NotChecked(f"the grader could not read what {label} returned ({type(error).__name__})") from None
+
+    def call(self, function: str, *args, what: str = "", **kwargs):
+        """The student's function called on plain data."""
+        return self.probe("call", function, list(args), kwargs, what=what or f"{function}(...)")
+
+    def value(self, name: str):
+        """The student's global ``name`` as plain data."""
+        return self.probe("value", name, what=f"`{name}`")
+
+    def expression(self, name: str, symbols: dict):
+        """The student's SymPy answer ``name``, re-read by the grader's allow-list parser."""
+        text = self.probe("sympy_text", name, what=f"`{name}`")
+        return symbolic.parse(text, symbols, what=f"`{name}`")

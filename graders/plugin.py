@@ -1,0 +1,123 @@
+"""The nbgrader plugin: autograded cells are scored outside the student's kernel.
+
+``TrustedExecute`` takes the place of nbgrader's ``Execute`` in ``Autograde``'s preprocessors
+(see ``nbgrader_config.py``). It runs the student's cells in their kernel as nbgrader does, but
+never runs the autograded test cells there. Instead it installs a small runtime in the kernel
+and lets the question's grader module (``graders/<notebook>.py``) call the student's answers
+through it; the verdict, computed here, is written over each test cell's outputs as a feedback
+text and an ``execute_result`` holding the score in points, which nbgrader's
+``SaveAutoGrades`` then records. Nothing in the student's kernel can change that verdict except
+the values its answers return.
+
+A kernel that dies or hangs is restarted and the notebook carries on; what could not be checked
+scores 0 with a message, and the rest of the class is graded in the same run. A notebook
+without a grader module is executed exactly as plain nbgrader would.
+"""
+
+import importlib
+import logging
+
+from nbclient.exceptions import DeadKernelError
+from nbclient import NotebookClient
+from nbformat.v4 import new_output
+from nbgrader import utils
+from nbgrader.preprocessors import Execute
+from traitlets import Integer
+
+from graders.core.checks import CellResult, feedback_text
+from graders.core.kernel import KernelTransport
+from graders.core.submission import Submission, probe_source
+
+log = logging.getLogger("graders")
+
+
+def is_autograded_test(cell) -> bool:
+    return cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
+
+
+def load_question(notebook: str):
+    """The ``Question`` of ``graders/<notebook>.py``, or None for a notebook we do not grade."""
+    try:
+        module = importlib.import_module(f"graders.{notebook}")
+    except ModuleNotFoundError as error:
+        if error.name == f"graders.{notebook}":
+            return None
+        raise
+    return module.QUESTION
+
+
+class TrustedExecute(Execute):
+    """nbgrader's Execute, with every autograded test cell scored by the hidden grader."""
+
+    grader_salt = Integer(
+        0, help="Mixed into every check's seed: change it (per term, per sitting) to vary hidden inputs."
+    ).tag(config=True)
+
+    def preprocess(self, nb, resources, km=None):
+        question = load_question(resources["unique_key"])
+        if question is None:
+            return super().preprocess(nb, resources, km)
+        NotebookClient.__init__(self, nb, km)
+        self.reset_execution_trackers()
+        self._check_assign_resources(resources)
+        with self.setup_kernel():
+            info = self.wait_for_reply(self.kc.kernel_info())
+            self.nb.metadata["language_info"] = info["content"]["language_info"]
+            transport = KernelTransport(self, resources["metadata"]["path"], self.timeout)
+            try:
+                self._run_student_cells(transport)
+                transport.install(probe_source(question.probes))
+                self._grade_test_cells(question, Submission(transport))
+            finally:
+                transport.close()
+        self.set_widgets_metadata()
+        return self.nb, self.resources
+
+    def _run_student_cells(self, transport: KernelTransport) -> None:
+        for index, cell in enumerate(self.nb.cells):
+            if cell.cell_type != "code":
+                continue
+            if is_autograded_test(cell):
+                cell.outputs = []  # graded outside the kernel, below
+                continue
+            try:
+                self.preprocess_cell(cell, self.resources, index)
+            except DeadKernelError:
+                cell.outputs.append(_error("KernelDied", "your kernel died while running this cell; it was restarted without it"))
+                transport.recover()
+                continue
+            if any(output.get("ename") == "CellTimeoutError" for output in cell.outputs):
+                transport.interrupt_or_recover()
+                continue
+            transport.replay.append(cell.source)
+
+    def _grade_test_cells(self, question, submission: Submission) -> None:
+        for cell in self.nb.cells:
+            if not is_autograded_test(cell):
+                continue
+            grade_id = cell.metadata["nbgrader"]["grade_id"]
+            max_points = float(cell.metadata["nbgrader"]["points"])
+            if grade_id in question.cells:
+                result = question.grade_cell(grade_id, submission, self.grader_salt)
+            else:
+                log.error("no checks registered for cell %s of %s", grade_id, question.notebook)
+                result = CellResult(grade_id, max_points)
+            cell.outputs = _verdict_outputs(result, max_points)
+
+
+def _verdict_outputs(result: CellResult, max_points: float) -> list:
+    """The feedback text and the score in the form nbgrader's ``determine_grade`` reads."""
+    if result.points != max_points:
+        log.error("checks of %s add up to %s points, the cell is worth %s", result.cell, result.points, max_points)
+    fraction = result.earned / result.points if result.points else 0.0
+    score = round(min(max(fraction, 0.0), 1.0) * max_points, 4)
+    text = feedback_text(result) if result.outcomes else "This cell has no autograder checks: ask your instructor.\n"
+    return [
+        new_output("stream", name="stdout", text=text),
+        new_output("execute_result", data={"text/plain": repr(score)}, execution_count=None),
+    ]
+
+
+def _error(name: str, message: str):
+    return new_output("error", ename=name, evalue=message, traceback=[f"{name}: {message}"])
+

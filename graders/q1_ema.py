@@ -1,0 +1,207 @@
+"""Question 1: the EMA m^{k+1} = beta m^k + (1 - beta) g^k, m^0 = 0, its bias and its variance.
+
+Theorem. For i.i.d. g^k with mean mu and standard deviation sigma, and 0 < beta < 1,
+(a) E[m^k] = (1 - beta^k) mu, (b) Var(m^k) = sigma^2 (1 - beta)/(1 + beta) (1 - beta^{2k}),
+(c) Var(m^k) -> sigma^2 (1 - beta)/(1 + beta).
+
+Cell ``q1_ema_tests`` checks the student's ``ema`` against the recurrence and against
+``torch.optim.Adam``'s ``exp_avg``; cell ``q1_formulas_tests`` checks the three formulas
+symbolically and against a Monte Carlo simulation of the student's own ``ema``.
+"""
+
+import math
+
+import sympy as sp
+import torch
+
+from graders.core import numeric, stats
+from graders.core.checks import Fail, Question
+from graders.core.symbolic import equivalent
+
+QUESTION = Question("q1_ema")
+
+k = sp.Symbol("k", integer=True, nonnegative=True)
+beta = sp.Symbol("beta", positive=True)
+mu = sp.Symbol("mu", real=True)
+sigma = sp.Symbol("sigma", positive=True)
+SYMBOLS = {"k": k, "beta": beta, "mu": mu, "sigma": sigma}
+
+MEAN = (1 - beta**k) * mu
+VARIANCE = sigma**2 * (1 - beta) / (1 + beta) * (1 - beta ** (2 * k))
+VARIANCE_LIMIT = sigma**2 * (1 - beta) / (1 + beta)
+
+
+def reference_ema(g: torch.Tensor, b: float) -> torch.Tensor:
+    """The recurrence, step by step, in float64."""
+    g = g.to(torch.float64)
+    m = torch.zeros((g.shape[0] + 1, *g.shape[1:]), dtype=torch.float64)
+    for step in range(g.shape[0]):
+        m[step + 1] = b * m[step] + (1 - b) * g[step]
+    return m
+
+
+def student_ema(student, g: torch.Tensor, b: float):
+    what = f"ema(g, beta={b:g}) with g of shape {tuple(g.shape)}, {str(g.dtype).replace('torch.', '')}"
+    return numeric.tensor(student.call("ema", g, b, what=what), what), what
+
+
+# ------------------------------------------------------------------ q1_ema_tests
+
+
+@QUESTION.check("q1_ema_tests", points=1.0)
+def ema_follows_the_recurrence(student, rng):
+    """m[0] = 0 and m[k+1] = beta*m[k] + (1-beta)*g[k], for random g of shapes (K,), (K, 3), (K, 2, 4) in float64."""
+    for shape in [(1,), (7,), (25, 3), (12, 2, 4)]:
+        g = torch.randn(shape, generator=rng, dtype=torch.float64) * 3 + 1
+        b = float(torch.empty(()).uniform_(0.05, 0.99, generator=rng))
+        got, what = student_ema(student, g, b)
+        numeric.expect_close(got, reference_ema(g, b), what, rtol=1e-10, atol=1e-12)
+
+
+@QUESTION.check("q1_ema_tests", points=0.5)
+def ema_of_no_steps_is_zero(student, rng):
+    """K = 0 is allowed: ema of an empty sequence is just m[0] = 0, of shape (1, *batch)."""
+    for shape in [(0,), (0, 3)]:
+        g = torch.empty(shape, dtype=torch.float64)
+        got, what = student_ema(student, g, 0.9)
+        numeric.expect_close(got, torch.zeros((1, *shape[1:]), dtype=torch.float64), what, rtol=0, atol=0)
+
+
+@QUESTION.check("q1_ema_tests", points=0.5)
+def ema_keeps_the_dtype(student, rng):
+    """float32 input gives a float32 result (and float64 a float64 one) with the right values."""
+    for dtype, tolerance in [(torch.float32, 1e-5), (torch.float64, 1e-12)]:
+        g = torch.randn((9, 2), generator=rng, dtype=torch.float64).to(dtype)
+        got, what = student_ema(student, g, 0.8)
+        numeric.expect_dtype(got, dtype, what)
+        numeric.expect_close(got, reference_ema(g, 0.8), what, rtol=tolerance, atol=tolerance)
+
+
+@QUESTION.check("q1_ema_tests", points=1.0)
+def ema_is_adams_first_moment(student, rng):
+    """m[k] equals torch.optim.Adam's exp_avg after k steps with beta1 = beta, for a (4, 3) parameter."""
+    for dtype, tolerance in [(torch.float64, 1e-12), (torch.float32, 1e-5)]:
+        b = float(torch.empty(()).uniform_(0.5, 0.95, generator=rng))
+        g = torch.randn((10, 4, 3), generator=rng, dtype=torch.float64).to(dtype)
+        parameter = torch.zeros((4, 3), dtype=dtype, requires_grad=True)
+        adam = torch.optim.Adam([parameter], lr=1e-3, betas=(b, 0.999))
+        exp_avg = [torch.zeros((4, 3), dtype=dtype)]
+        for gradient in g:
+            parameter.grad = gradient.clone()
+            adam.step()
+            exp_avg.append(adam.state[parameter]["exp_avg"].clone())
+        got, what = student_ema(student, g, b)
+        numeric.expect_close(got, torch.stack(exp_avg), f"{what}, compared with Adam's exp_avg", rtol=tolerance, atol=tolerance)
+
+
+# ------------------------------------------------------------------ q1_formulas_tests
+
+
+def sample_point(rng):
+    """A random point of the question's domain: k >= 0 integer, 0 < beta < 1, mu real, sigma > 0."""
+    return {
+        k: rng.randint(0, 40),
+        beta: rng.uniform(0.01, 0.99),
+        mu: rng.uniform(-5, 5),
+        sigma: rng.uniform(0.1, 4),
+    }
+
+
+def expect_equivalent(student, name: str, reference, description: str, seed: int):
+    answer = student.expression(name, SYMBOLS)
+    verdict = equivalent(answer, reference, sample_point, seed=seed)
+    if not verdict.equivalent:
+        raise Fail(f"`{name}` = {sp.sstr(answer)[:200]} is not {description}: {verdict.detail}")
+
+
+@QUESTION.check("q1_formulas_tests", points=0.75)
+def mean_is_debiased_by_one_minus_beta_to_the_k(student, rng):
+    """`mean_mk` equals E[m^k] = (1 - beta^k) mu for all k >= 0, 0 < beta < 1."""
+    expect_equivalent(student, "mean_mk", MEAN, "E[m^k]", seed=int(torch.randint(2**31, (1,), generator=rng)))
+
+
+@QUESTION.check("q1_formulas_tests", points=1.0)
+def variance_formula(student, rng):
+    """`var_mk` equals Var(m^k) = sigma^2 (1 - beta)/(1 + beta) (1 - beta^(2k)) for all k >= 0."""
+    expect_equivalent(student, "var_mk", VARIANCE, "Var(m^k)", seed=int(torch.randint(2**31, (1,), generator=rng)))
+
+
+@QUESTION.check("q1_formulas_tests", points=0.5)
+def variance_limit(student, rng):
+    """`var_limit` equals lim Var(m^k) = sigma^2 (1 - beta)/(1 + beta) (no k in it)."""
+    expect_equivalent(student, "var_limit", VARIANCE_LIMIT, "the limit of Var(m^k)", seed=int(torch.randint(2**31, (1,), generator=rng)))
+
+
+SIMULATION_STEPS = 6
+SIMULATION_RUNS = 100_000
+
+
+def simulated_moments(student, g: torch.Tensor, b: float):
+    """Sample mean and unbiased variance of the student's m[1..K] over the runs (dimension 1)."""
+    got, what = student_ema(student, g, b)
+    numeric.expect_shape(got, (g.shape[0] + 1, g.shape[1]), what)
+    m = got[1:].to(torch.float64)
+    return m.mean(dim=1), m.var(dim=1), what
+
+
+@QUESTION.check("q1_formulas_tests", points=0.75)
+def formulas_describe_your_own_ema(student, rng):
+    """`mean_mk` and `var_mk` match a Monte Carlo simulation of your own `ema` (Gaussian and +/-1 coin-flip g).
+
+    Sample: 100,000 independent sequences g^0..g^5 per law, at k = 1..6, so 24 comparisons
+    (2 laws x 6 steps x mean and variance), each given delta = 1e-9 / 24 (union bound: a correct
+    ema with correct formulas fails with probability at most 1e-9).
+    Gaussian g: m^k is exactly Gaussian, so the mean uses the exact normal quantile (z = 6.4)
+    and the variance the exact chi-square interval with 99,999 degrees of freedom
+    (about +/-2.9% relative). Coin-flip g = mu + sigma*s, s = +/-1: m^k lies in an interval of
+    width 2 sigma (1 - beta^k) around its mean, and (m^k - E m^k)^2 in [0, sigma^2 (1 - beta^k)^2],
+    so both use Hoeffding's bound (about +/-5% relative for the variance at k = 6, beta = 0.7).
+    Power: a variance formula off by more than twice these tolerances (6% Gaussian, 10% coin
+    flip) is caught with probability above 0.999 (the estimate's own error exceeds one
+    tolerance with probability below 1e-9).
+    """
+    b, m0, s = 0.7, 1.5, 2.0
+    delta = stats.FALSE_FAILURE / (4 * SIMULATION_STEPS)
+    mean_expr = student.expression("mean_mk", SYMBOLS)
+    var_expr = student.expression("var_mk", SYMBOLS)
+    laws = {
+        "Gaussian": torch.randn((SIMULATION_STEPS, SIMULATION_RUNS), generator=rng, dtype=torch.float64) * s + m0,
+        "coin-flip (+/-1)": (torch.randint(0, 2, (SIMULATION_STEPS, SIMULATION_RUNS), generator=rng).to(torch.float64) * 2 - 1) * s + m0,
+    }
+    for law, g in laws.items():
+        sample_mean, sample_var, what = simulated_moments(student, g, b)
+        for step in range(1, SIMULATION_STEPS + 1):
+            point = {k: step, beta: b, mu: m0, sigma: s}
+            true_mean, true_var = float(MEAN.subs(point)), float(VARIANCE.subs(point))
+            if law == "Gaussian":
+                mean_tol = stats.gaussian_mean_tolerance(true_var, SIMULATION_RUNS, delta)
+                low, high = stats.gaussian_variance_interval(true_var, SIMULATION_RUNS, delta)
+            else:
+                width = s * (1 - b**step)
+                mean_tol = stats.hoeffding_tolerance(2 * width, SIMULATION_RUNS, delta)
+                var_tol = stats.hoeffding_tolerance(width**2, SIMULATION_RUNS, delta)
+                # S^2 = n/(n-1) (mean of (m - E m)^2 - (sample mean - E m)^2): widen by both errors
+                low = true_var - var_tol - mean_tol**2
+                high = (true_var + var_tol) * SIMULATION_RUNS / (SIMULATION_RUNS - 1)
+            claimed_mean = _value(mean_expr, point, "mean_mk")
+            claimed_var = _value(var_expr, point, "var_mk")
+            observed_mean, observed_var = float(sample_mean[step - 1]), float(sample_var[step - 1])
+            where = f"k={step}, beta={b}, mu={m0}, sigma={s}, {law} g ({SIMULATION_RUNS} runs of {what})"
+            if abs(observed_mean - claimed_mean) > mean_tol:
+                raise Fail(f"at {where}: your mean_mk gives {claimed_mean:.6g}, the simulation {observed_mean:.6g} (tolerance {mean_tol:.2g})")
+            below, above = true_var - low, high - true_var
+            if not claimed_var - below <= observed_var <= claimed_var + above:
+                raise Fail(
+                    f"at {where}: your var_mk gives {claimed_var:.6g}, the simulation {observed_var:.6g} "
+                    f"(allowed range {claimed_var - below:.6g} to {claimed_var + above:.6g})"
+                )
+
+
+def _value(expression, point, name) -> float:
+    try:
+        value = complex(expression.evalf(30, subs=point))
+    except (TypeError, ValueError, ZeroDivisionError):
+        raise Fail(f"`{name}` does not evaluate to a number at {point}") from None
+    if not math.isfinite(value.real) or abs(value.imag) > 1e-12:
+        raise Fail(f"`{name}` is not a finite real number at {point}")
+    return value.real
