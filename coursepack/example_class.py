@@ -3,11 +3,14 @@
 ``examples/class/<student>/<notebook>.py`` holds one student's answers to one notebook, one
 section per answer cell, opened by a line ``# %% <grade_id>``; comment lines ``# expect:
 <test cell>=<full|zero|partial|less>`` before the first section state what the grader must give.
-A section named ``extra`` becomes an extra code cell at the end of the notebook (students may
-add cells). Building copies ``release/<assignment>/<notebook>.ipynb`` into
-``submitted/<student>/<assignment>/`` with those cells filled in; notebooks a student did not
-answer are submitted blank. The student ``reference`` answers every cell with the instructor's
-solution, read from ``source/``.
+A line ``# no-better-than: <student>`` (attacks) names an honest submission whose total the
+attack must not beat. A section named ``extra`` becomes an extra code cell at the end of the
+notebook (students may add cells). Building copies ``release/<assignment>/<notebook>.ipynb``
+into ``submitted/<student>/<assignment>/`` with those cells filled in; a student submits only
+the notebooks they answered, except a student with no answer files at all (``blank``), who
+submits every released notebook untouched. The student ``reference`` answers every cell with
+the instructor's solution, read from ``source/``. Files under ``examples/class/<student>/files/``
+are submitted beside the notebooks (attacks: a ``torch.py`` shadowing the library).
 """
 
 import re
@@ -21,6 +24,7 @@ from nbformat.v4 import new_code_cell
 ASSIGNMENT = "midterm"
 SECTION = re.compile(r"^# %% (\S+)\s*$", re.MULTILINE)
 EXPECT = re.compile(r"^# expect: (\S+)=(full|zero|partial|less)\s*$", re.MULTILINE)
+BASELINE = re.compile(r"^# no-better-than: (\S+)\s*$", re.MULTILINE)
 SOLUTION = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
 
 
@@ -30,13 +34,15 @@ class Answers:
     notebook: str
     cells: dict[str, str]
     expect: dict[str, str] = field(default_factory=dict)
+    baseline: str | None = None
 
 
 def read_answers(path: Path) -> Answers:
     text = path.read_text()
     parts = SECTION.split(text)
     cells = {name: body.strip("\n") + "\n" for name, body in zip(parts[1::2], parts[2::2])}
-    return Answers(path.parent.name, path.stem, cells, dict(EXPECT.findall(parts[0])))
+    baseline = BASELINE.search(parts[0])
+    return Answers(path.parent.name, path.stem, cells, dict(EXPECT.findall(parts[0])), baseline and baseline.group(1))
 
 
 def reference_answers(course: Path, notebook: str) -> Answers:
@@ -86,9 +92,12 @@ def build(course: Path, only: list[str] | None = None) -> list[str]:
         answered = {answers.notebook: answers for answers in all_answers(course, student)}
         for notebook in sorted(release.glob("*.ipynb")):
             answers = answered.get(notebook.stem)
-            if answers is None:
-                shutil.copy(notebook, target / notebook.name)
-            else:
+            if answers is not None:
                 nbformat.write(fill(notebook, answers), target / notebook.name)
+            elif not answered:
+                shutil.copy(notebook, target / notebook.name)
+        files = course / "examples" / "class" / student / "files"
+        if files.is_dir():
+            shutil.copytree(files, target, dirs_exist_ok=True)
         built.append(student)
     return built

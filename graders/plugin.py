@@ -9,6 +9,8 @@ text and an ``execute_result`` holding the score in points, which nbgrader's
 ``SaveAutoGrades`` then records. Nothing in the student's kernel can change that verdict except
 the values its answers return.
 
+Every kernel runs in the sandbox of ``graders.sandbox`` (a scratch copy of the submission, no
+course files, no network, resource limits); if it cannot be set up, autograding stops.
 A kernel that dies or hangs is restarted and the notebook carries on; what could not be checked
 scores 0 with a message, and the rest of the class is graded in the same run. A notebook
 without a grader module is executed exactly as plain nbgrader would.
@@ -16,6 +18,8 @@ without a grader module is executed exactly as plain nbgrader would.
 
 import importlib
 import logging
+from pathlib import Path
+from time import monotonic
 
 from nbclient.exceptions import DeadKernelError
 from nbclient import NotebookClient
@@ -27,6 +31,7 @@ from traitlets import Integer
 from graders.core.checks import CellResult, feedback_text
 from graders.core.kernel import KernelTransport
 from graders.core.submission import Submission, probe_source
+from graders.sandbox import Sandbox
 
 log = logging.getLogger("graders")
 
@@ -55,37 +60,53 @@ class TrustedExecute(Execute):
 
     def preprocess(self, nb, resources, km=None):
         question = load_question(resources["unique_key"])
-        if question is None:
-            return super().preprocess(nb, resources, km)
-        NotebookClient.__init__(self, nb, km)
-        self.reset_execution_trackers()
-        self._check_assign_resources(resources)
-        with self.setup_kernel():
-            info = self.wait_for_reply(self.kc.kernel_info())
-            self.nb.metadata["language_info"] = info["content"]["language_info"]
-            transport = KernelTransport(self, resources["metadata"]["path"], self.timeout)
-            try:
-                self._run_student_cells(transport)
-                transport.install(probe_source(question.probes))
-                self._grade_test_cells(question, Submission(transport))
-            finally:
-                transport.close()
+        sandbox = Sandbox(parent=self)
+        with sandbox.open(Path(resources["metadata"]["path"])) as box:
+            kernel_name = self.kernel_name or nb.metadata.get("kernelspec", {}).get("name", "python3")
+            km = box.kernel_manager(kernel_name=kernel_name, parent=self)
+            if question is None:
+                try:
+                    return super().preprocess(nb, resources, km)
+                finally:
+                    if km is not None:
+                        self._cleanup_kernel()  # nbclient only shuts down kernels it started itself
+            NotebookClient.__init__(self, nb, km)
+            self.reset_execution_trackers()
+            self._check_assign_resources(resources)
+            with self.setup_kernel(cleanup_kc=True):
+                info = self.wait_for_reply(self.kc.kernel_info())
+                self.nb.metadata["language_info"] = info["content"]["language_info"]
+                transport = KernelTransport(self, box.workdir, self.timeout, box.kernel_workdir, box.owner)
+                try:
+                    self._run_student_cells(transport, monotonic() + sandbox.notebook_timeout)
+                    transport.install(probe_source(question.probes))
+                    self._grade_test_cells(question, Submission(transport))
+                finally:
+                    transport.close()
         self.set_widgets_metadata()
         return self.nb, self.resources
 
-    def _run_student_cells(self, transport: KernelTransport) -> None:
+    def _run_student_cells(self, transport: KernelTransport, deadline: float) -> None:
+        cell_timeout = self.timeout
         for index, cell in enumerate(self.nb.cells):
             if cell.cell_type != "code":
                 continue
             if is_autograded_test(cell):
                 cell.outputs = []  # graded outside the kernel, below
                 continue
+            remaining = deadline - monotonic()
+            if remaining < 1:
+                cell.outputs = [_error("NotebookTimeout", "not run: the notebook's cells used up their total time limit")]
+                continue
+            self.timeout = min(cell_timeout, int(remaining))
             try:
                 self.preprocess_cell(cell, self.resources, index)
             except DeadKernelError:
                 cell.outputs.append(_error("KernelDied", "your kernel died while running this cell; it was restarted without it"))
                 transport.recover()
                 continue
+            finally:
+                self.timeout = cell_timeout
             if any(output.get("ename") == "CellTimeoutError" for output in cell.outputs):
                 transport.interrupt_or_recover()
                 continue
@@ -114,8 +135,15 @@ def _verdict_outputs(result: CellResult, max_points: float) -> list:
     text = feedback_text(result) if result.outcomes else "This cell has no autograder checks: ask your instructor.\n"
     return [
         new_output("stream", name="stdout", text=text),
-        new_output("execute_result", data={"text/plain": repr(score)}, execution_count=None),
+        new_output("execute_result", data={"text/plain": repr(score)}, execution_count=None,
+                   metadata={"graders": {"checks": _check_records(result)}}),
     ]
+
+
+def _check_records(result: CellResult) -> list:
+    """Per-check results for the class report (coursepack/class_report.py): set here, after the
+    student's kernel ran, so no student code can write them; output metadata survives autograde."""
+    return [{"check": o.check.name, "points": o.check.points, "earned": o.earned} for o in result.outcomes]
 
 
 def _error(name: str, message: str):

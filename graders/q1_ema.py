@@ -48,17 +48,27 @@ def student_ema(student, g: torch.Tensor, b: float):
 # ------------------------------------------------------------------ q1_ema_tests
 
 
-@QUESTION.check("q1_ema_tests", points=1.0)
+@QUESTION.check("q1_ema_tests", points=0.75)
 def ema_follows_the_recurrence(student, rng):
-    """m[0] = 0 and m[k+1] = beta*m[k] + (1-beta)*g[k], for random g of shapes (K,), (K, 3), (K, 2, 4) in float64."""
-    for shape in [(1,), (7,), (25, 3), (12, 2, 4)]:
-        g = torch.randn(shape, generator=rng, dtype=torch.float64) * 3 + 1
+    """m[0] = 0 and m[k+1] = beta*m[k] + (1-beta)*g[k], for random 1-d g (K = 1, 7, 30) in float64."""
+    for steps in [1, 7, 30]:
+        g = torch.randn((steps,), generator=rng, dtype=torch.float64) * 3 + 1
         b = float(torch.empty(()).uniform_(0.05, 0.99, generator=rng))
         got, what = student_ema(student, g, b)
         numeric.expect_close(got, reference_ema(g, b), what, rtol=1e-10, atol=1e-12)
 
 
 @QUESTION.check("q1_ema_tests", points=0.5)
+def ema_handles_batch_dimensions(student, rng):
+    """The recurrence holds elementwise for g of shape (K, *batch): (25, 3) and (12, 2, 4), float64."""
+    for shape in [(25, 3), (12, 2, 4)]:
+        g = torch.randn(shape, generator=rng, dtype=torch.float64) * 3 + 1
+        b = float(torch.empty(()).uniform_(0.05, 0.99, generator=rng))
+        got, what = student_ema(student, g, b)
+        numeric.expect_close(got, reference_ema(g, b), what, rtol=1e-10, atol=1e-12)
+
+
+@QUESTION.check("q1_ema_tests", points=0.25)
 def ema_of_no_steps_is_zero(student, rng):
     """K = 0 is allowed: ema of an empty sequence is just m[0] = 0, of shape (1, *batch)."""
     for shape in [(0,), (0, 3)]:

@@ -33,10 +33,13 @@ DRAIN_BATCH = 2000
 class KernelTransport:
     """Probe requests over a running kernel of an nbclient ``NotebookClient``."""
 
-    def __init__(self, client, workdir: Path, cell_timeout: float, kernel_workdir: str | None = None):
+    def __init__(self, client, workdir: Path, cell_timeout: float, kernel_workdir: str | None = None, io_owner=None):
+        """``workdir`` as the grader sees it is ``kernel_workdir`` in the kernel (a sandbox may move
+        it); ``io_owner`` is the (uid, gid) the kernel runs as, if not the grader's."""
         self.client = client
         self.workdir = Path(workdir)
         self.kernel_workdir = kernel_workdir or str(self.workdir.resolve())
+        self.io_owner = io_owner
         self.io_dir = None
         self.io_fd = None
         self.cell_timeout = cell_timeout
@@ -118,6 +121,8 @@ class KernelTransport:
         # writes by planting symlinks (names are created with O_EXCL under this handle).
         self.io_dir = Path(tempfile.mkdtemp(prefix=IO_PREFIX, dir=self.workdir))
         self.io_fd = os.open(self.io_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        if self.io_owner is not None:
+            os.fchown(self.io_fd, *self.io_owner)  # the kernel writes its replies here
         try:
             self.execute(self.runtime_source, self.cell_timeout)
         except (ProbeTimeout, KernelDied):

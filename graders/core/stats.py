@@ -39,3 +39,26 @@ def hoeffding_tolerance(width: float, n: int, delta: float) -> float:
 def normal_quantile(p: float) -> float:
     """z with P(N(0, 1) > z) = p."""
     return stats.norm.isf(p)
+
+
+def gaussian_second_moment_interval(variance: float, n: int, delta: float) -> tuple[float, float]:
+    """Exact: the mean of Y^2 over n i.i.d. N(0, variance) lies in this interval w.p. 1 - delta.
+
+    (Mean 0 known: sum Y^2 / variance is chi-square with n degrees of freedom.)
+    """
+    return (
+        variance * stats.chi2.ppf(delta / 2, n) / n,
+        variance * stats.chi2.isf(delta / 2, n) / n,
+    )
+
+
+def ks_critical_value(n: int, delta: float) -> float:
+    """Exact: the Kolmogorov-Smirnov distance between n i.i.d. draws from a continuous law and
+    that law's CDF exceeds this w.p. delta (the law of the statistic is scipy's ``kstwo``)."""
+    return float(stats.kstwo.isf(delta, n))
+
+
+def dkw_deviation(n: int, probability: float) -> float:
+    """Dvoretzky-Kiefer-Wolfowitz: an empirical CDF of n draws strays more than this from the
+    true CDF w.p. at most ``probability``; used to state a KS test's power."""
+    return math.sqrt(math.log(2 / probability) / (2 * n))

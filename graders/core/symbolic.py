@@ -38,8 +38,16 @@ FUNCTIONS = {
     "sin": sp.sin,
     "cos": sp.cos,
     "tanh": sp.tanh,
+    # SymPy's own summation answers with a Piecewise (e.g. the case beta**2 == 1 of a geometric sum)
+    "Piecewise": sp.Piecewise,
+    "Eq": sp.Eq,
+    "Ne": sp.Ne,
+    "And": sp.And,
+    "Or": sp.Or,
+    "Not": sp.Not,
 }
 CONSTANTS = {"pi": sp.pi, "E": sp.E, "oo": sp.oo}
+COMPARISONS = {ast.Lt: sp.Lt, ast.LtE: sp.Le, ast.Gt: sp.Gt, ast.GtE: sp.Ge}
 OPERATORS = {
     ast.Add: lambda a, b: a + b,
     ast.Sub: lambda a, b: a - b,
@@ -81,6 +89,8 @@ class _Reader:
             raise UnreadableAnswer(f"`{text[:80]}` is not a closed-form expression") from None
         try:
             return sp.sympify(self.node(tree.body))
+        except (TypeError, ValueError) as error:  # e.g. a malformed Piecewise
+            raise UnreadableAnswer(f"it is not a valid expression ({error})") from None
         except RecursionError:
             raise UnreadableAnswer("it is nested too deeply") from None
 
@@ -98,6 +108,10 @@ class _Reader:
             raise UnreadableAnswer(
                 f"it uses `{node.id}`; only these are allowed: {_allowed(self.symbols)}"
             )
+        if isinstance(node, ast.Tuple):  # the (expression, condition) pairs of a Piecewise
+            return tuple(self.node(item) for item in node.elts)
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in COMPARISONS:
+            return COMPARISONS[type(node.ops[0])](self.node(node.left), self.node(node.comparators[0]))
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = self.node(node.operand)
             return -operand if isinstance(node.op, ast.USub) else operand
@@ -120,7 +134,9 @@ class _Reader:
 
     @staticmethod
     def constant(value):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, bool):
+            return sp.true if value else sp.false
+        if not isinstance(value, (int, float)):
             raise UnreadableAnswer(f"it contains the literal {value!r}")
         if isinstance(value, int):
             if len(str(abs(value))) > MAX_INTEGER_DIGITS:

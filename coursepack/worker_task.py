@@ -1,0 +1,18 @@
+"""The function a Dask worker runs for one submission; the driver ships its code by value.
+
+Workers of an existing cluster (``--scheduler``) need the course's venv and the course folder
+(they read ``submitted/`` and write ``autograded/``, so the folder must be shared), but not this
+repository on their ``sys.path``: ``grade_class`` registers this module with cloudpickle by
+value, and the function puts the course root on the path before importing the grading code
+from it.
+"""
+
+import sys
+
+
+def grade(root: str, assignment: str, student: str, db_url: str | None, log_dir: str) -> dict:
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from coursepack.grade_submission import grade_submission
+
+    return grade_submission(root, assignment, student, db_url, log_dir)

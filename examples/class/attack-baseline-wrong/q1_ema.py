@@ -1,0 +1,14 @@
+# The honest wrong answer the attack-* submissions are combined with (swapped EMA weights,
+# a mean without its bias, a wrong limit); they must not score more than this.
+# expect: q1_ema_tests=partial
+# expect: q1_formulas_tests=partial
+# %% q1_ema
+def ema(g, beta):
+    m = torch.zeros((g.shape[0] + 1, *g.shape[1:]), dtype=g.dtype)
+    for step in range(g.shape[0]):
+        m[step + 1] = (1 - beta) * m[step] + beta * g[step]
+    return m
+# %% q1_formulas
+mean_mk = mu
+var_mk = sigma**2 * (1 - beta) / (1 + beta) * (1 - beta**(2 * k))
+var_limit = sigma**2

@@ -1,0 +1,15 @@
+# Mistake: returns Adam's bias-corrected estimate m[k] / (1 - beta^k) instead of exp_avg.
+# expect: q1_ema_tests=partial
+# expect: q1_formulas_tests=partial
+# %% q1_ema
+def ema(g, beta):
+    m = torch.zeros((g.shape[0] + 1, *g.shape[1:]), dtype=g.dtype)
+    for step in range(g.shape[0]):
+        m[step + 1] = beta * m[step] + (1 - beta) * g[step]
+    for step in range(1, g.shape[0] + 1):
+        m[step] = m[step] / (1 - beta**step)
+    return m
+# %% q1_formulas
+mean_mk = (1 - beta**k) * mu
+var_mk = sigma**2 * (1 - beta) / (1 + beta) * (1 - beta**(2 * k))
+var_limit = sigma**2 * (1 - beta) / (1 + beta)

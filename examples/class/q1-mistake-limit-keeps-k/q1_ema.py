@@ -1,0 +1,13 @@
+# Mistake: "limit" that still depends on k, and a mean with beta^(k+1) (off by one step).
+# expect: q1_ema_tests=full
+# expect: q1_formulas_tests=partial
+# %% q1_ema
+def ema(g, beta):
+    m = torch.zeros((g.shape[0] + 1, *g.shape[1:]), dtype=g.dtype)
+    for step in range(g.shape[0]):
+        m[step + 1] = beta * m[step] + (1 - beta) * g[step]
+    return m
+# %% q1_formulas
+mean_mk = (1 - beta**(k + 1)) * mu
+var_mk = sigma**2 * (1 - beta) / (1 + beta) * (1 - beta**(2 * k))
+var_limit = var_mk

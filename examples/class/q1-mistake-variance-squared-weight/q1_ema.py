@@ -1,0 +1,14 @@
+# Mistake: Var(m^k) = sigma^2 (1-beta)^2 (1-beta^(2k)), forgetting the geometric sum's
+# denominator 1 - beta^2; the limit follows the same slip. The ema is right.
+# expect: q1_ema_tests=full
+# expect: q1_formulas_tests=partial
+# %% q1_ema
+def ema(g, beta):
+    m = torch.zeros((g.shape[0] + 1, *g.shape[1:]), dtype=g.dtype)
+    for step in range(g.shape[0]):
+        m[step + 1] = beta * m[step] + (1 - beta) * g[step]
+    return m
+# %% q1_formulas
+mean_mk = (1 - beta**k) * mu
+var_mk = sigma**2 * (1 - beta)**2 * (1 - beta**(2 * k))
+var_limit = sigma**2 * (1 - beta)**2
