@@ -6,23 +6,17 @@ autograde (scored by the trusted plugin), generate_feedback and export (grades.c
 prints each student's autograded score per question.
 """
 
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 from nbgrader.api import Gradebook
 
-from coursepack import example_class
+from coursepack import course, example_class
 
-COURSE = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+COURSE = course.ROOT
 
 
 def nbgrader(*args: str) -> None:
     print(f"$ nbgrader {' '.join(args)}", flush=True)
-    env = dict(os.environ, PATH=f"{BIN}:{os.environ['PATH']}")
-    subprocess.run([str(BIN / "nbgrader"), *args, "--log-level=WARN"], cwd=COURSE, env=env, check=False)
+    course.nbgrader(COURSE, *args, "--log-level=WARN", check=False)
 
 
 def autograded_scores(students: list[str]) -> list[tuple[str, dict[str, float], float]]:

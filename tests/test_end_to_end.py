@@ -8,10 +8,7 @@ grader source, no grader path) and export (one CSV row per student).
 
 import csv
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -19,36 +16,15 @@ import pytest
 from nbgrader.api import Gradebook
 
 from coursepack import example_class
+from coursepack.course import copy_course, nbgrader
 from tests.support import ROOT
 
-BIN = Path(sys.executable).parent
-COURSE_PARTS = ["source", "release", "graders", "coursepack", "examples", "nbgrader_config.py"]
 Q1_STUDENTS = sorted(
     p.name for p in (ROOT / "examples" / "class").iterdir() if p.name.startswith(("attack-", "q1-alt-closed", "q1-mistake-swapped"))
     and (p / "q1_ema.py").exists()
 )
 STUDENTS = ["reference", "blank"] + Q1_STUDENTS
 LEAKS = ["BEGIN HIDDEN TESTS", "NBGRADER_EXECUTION", "graders.", "/graders/", "def reference_", "QUESTION.check"]
-
-
-def nbgrader(course: Path, *args, check=True):
-    env = dict(os.environ, PATH=f"{BIN}:{os.environ['PATH']}")
-    result = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True, text=True)
-    if check and result.returncode != 0:
-        raise AssertionError(f"nbgrader {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-    return result
-
-
-def copy_course(target: Path, config: str | None = None) -> Path:
-    for part in COURSE_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(source, target / part)
-    if config is not None:
-        (target / "nbgrader_config.py").write_text(config)
-    return target
 
 
 @pytest.fixture(scope="module")

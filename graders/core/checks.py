@@ -43,6 +43,9 @@ class Check:
     def seed(self, salt: int = 0) -> int:
         return zlib.crc32(f"{self.cell}:{self.name}:{salt}".encode())
 
+    def __call__(self, student, rng) -> None:
+        self.function(student, rng)
+
 
 @dataclass
 class Outcome:
@@ -75,13 +78,12 @@ class Question:
         self.cells: dict[str, list[Check]] = {}
 
     def check(self, cell: str, points: float, time_limit: float = DEFAULT_TIME_LIMIT):
-        """Decorator: register a check for the autograded test cell ``cell``."""
+        """Decorator: register a check for the autograded test cell ``cell`` (and return it)."""
 
-        def register(function):
-            self.cells.setdefault(cell, []).append(
-                Check(function.__name__, cell, points, function, time_limit)
-            )
-            return function
+        def register(function) -> Check:
+            check = Check(function.__name__, cell, points, function, time_limit)
+            self.cells.setdefault(cell, []).append(check)
+            return check
 
         return register
 
@@ -101,7 +103,7 @@ def run_check(check: Check, submission: Submission, salt: int = 0) -> Outcome:
     torch.manual_seed(seed)
     submission.set_deadline(check.time_limit)
     try:
-        check.function(submission, generator)
+        check(submission, generator)
     except (Fail, NotChecked) as verdict:
         return Outcome(check, 0.0, str(verdict))
     except Exception:
