@@ -1,0 +1,21 @@
+# Mistake: the logistic objective summed over the n labels and averaged over the N points only
+# (the 1/n is missing); the theorem then fails too.
+# expect: q2_objectives_tests=partial
+# %% q2_objectives
+def kl_objective(logits, Y):
+    minus = (Y < 0).sum(dim=1).to(logits.dtype) / Y.shape[1]
+    plus = (Y > 0).sum(dim=1).to(logits.dtype) / Y.shape[1]
+    log_mu_minus = torch.nn.functional.logsigmoid(-logits)
+    log_mu_plus = torch.nn.functional.logsigmoid(logits)
+    return (torch.xlogy(minus, minus) - minus * log_mu_minus + torch.xlogy(plus, plus) - plus * log_mu_plus).mean()
+
+
+def logistic_objective(logits, Y):
+    return -torch.nn.functional.logsigmoid(Y.to(logits.dtype) * logits[:, None]).sum(dim=1).mean()
+
+
+def objective_gap(Y):
+    dtype = Y.dtype if Y.is_floating_point() else torch.float64
+    minus = (Y < 0).sum(dim=1).to(dtype) / Y.shape[1]
+    plus = (Y > 0).sum(dim=1).to(dtype) / Y.shape[1]
+    return (torch.xlogy(minus, minus) + torch.xlogy(plus, plus)).mean()

@@ -1,0 +1,12 @@
+# Mistake: the smallest margin computed without b, |a^T X_i|: wrong whenever b matters.
+# expect: q3_loss_and_scale_tests=partial
+# %% q3_loss_and_scale
+def logistic_loss(a, b, X, Y):
+    margins = Y * (X @ a + b)
+    return (torch.clamp(-margins, min=0) + torch.log1p(torch.exp(-margins.abs()))).sum()
+
+
+def scale_for_epsilon(a, b, X, Y, eps):
+    t = float((X @ a).abs().min())
+    N = X.shape[0]
+    return (max(-math.log(math.expm1(eps / N)), 0.0) + 1.0) / t

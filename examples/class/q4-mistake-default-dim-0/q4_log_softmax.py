@@ -1,0 +1,6 @@
+# Right formula, wrong default: dim=0 instead of dim=-1 (torch's functions use the last dim).
+# expect: q4_log_softmax_tests=partial
+# %% q4_log_softmax
+def log_softmax(z, dim=0):
+    shifted = z - z.amax(dim=dim, keepdim=True)
+    return shifted - shifted.exp().sum(dim=dim, keepdim=True).log()

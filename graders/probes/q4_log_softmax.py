@@ -1,0 +1,240 @@
+"""Question 4 probes: run the student's ``log_softmax`` while watching for the functions it may not use.
+
+Runs inside the student's kernel, in the runtime's namespace (see runtime.py). It holds no
+reference answer and no check: it reports what the student's code returned and which banned
+functions it was seen calling, as plain data; the grader decides.
+
+Why three watches: each misses something the others see.
+- A ``TorchFunctionMode`` sees every torch call that takes a tensor, under whatever name the
+  student reached it: ``torch.log_softmax``, ``z.softmax(...)``, ``torch.Tensor.log_softmax``,
+  ``torch.special.*``, anything in ``torch.nn.functional`` (``F.x``, or imported ``as f``).
+- A ``TorchDispatchMode`` sees the ATen kernels that actually run (``aten::_log_softmax``,
+  ``aten::_softmax``, ``aten::logsumexp``), however they were reached: ``torch.ops.aten``,
+  ``torch.distributions``, ``nn`` modules, TorchScript, or with torch function modes disabled.
+- A ``sys.setprofile`` hook sees Python calls into scipy and ``torch.nn.functional`` and any
+  built-in called by a banned name.
+``banned_references`` adds a reading of the function's bytecode (and of the student's helper
+functions it uses), for banned code on a path the grader's inputs do not reach.
+
+Limits, honestly: all of this runs in the student's own process. A student who sets out to
+defeat it (removing the hooks from inside their function, editing this module's objects,
+computing in another thread or process, building the bytecode at run time) can. The watch
+notes when its hooks were removed, but it is not proof against a determined adversary; it is
+meant to catch reliably the common cases: direct calls, aliases, tensor methods,
+``torch.special``, ``torch.nn.functional``, ``scipy.special``.
+"""
+
+import dis
+import functools
+import sys
+import types
+
+import torch
+from torch.overrides import TorchFunctionMode, _get_current_function_mode_stack
+from torch.utils._python_dispatch import TorchDispatchMode, _get_current_dispatch_mode_stack
+
+#: Names of the banned torch functions, tensor methods and ATen kernels.
+BANNED_NAMES = frozenset({
+    "log_softmax", "softmax", "logsumexp", "_log_softmax", "_softmax", "_safe_softmax",
+    "special_log_softmax", "special_softmax", "special_logsumexp",
+})
+#: Modules none of whose functions may be used.
+BANNED_MODULES = ("torch.nn.functional", "scipy")
+
+
+def _in_banned_module(module_name: str) -> bool:
+    return any(module_name == m or module_name.startswith(m + ".") for m in BANNED_MODULES)
+
+
+def _torch_name(function) -> str:
+    """The name a student would write: torch.x, Tensor.x, torch.special.x, torch.ops.aten.x, ..."""
+    name = getattr(function, "__name__", "") or ""
+    module = getattr(function, "__module__", None) or ""
+    if module == "torch._C._special":
+        return "torch.special." + name.removeprefix("special_")
+    if module == "torch._ops.aten":
+        return "torch.ops.aten." + name
+    if not module:  # methods of torch.Tensor have no module
+        return "Tensor." + name
+    return f"{module}.{name}"
+
+
+def _is_banned_library_function(function) -> bool:
+    """A torch, scipy or built-in function that is banned (never a function the student wrote)."""
+    if getattr(function, "__globals__", None) is NAMESPACE:
+        return False
+    module = getattr(function, "__module__", None) or ""
+    return _in_banned_module(module) or getattr(function, "__name__", None) in BANNED_NAMES
+
+
+class _FunctionWatch(TorchFunctionMode):
+    def __init__(self, record):
+        super().__init__()
+        self.record = record
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        if _is_banned_library_function(func):
+            self.record(_torch_name(func))
+        return func(*args, **(kwargs or {}))
+
+
+class _KernelWatch(TorchDispatchMode):
+    @classmethod
+    def _should_skip_dynamo(cls):
+        # torch's documented opt-out: by default the mode is wrapped to keep torch.compile out
+        # of it, which imports torch._dynamo (seconds and ~70 MiB in every kernel). Nothing
+        # here is compiled.
+        return False
+
+    def __init__(self, record):
+        super().__init__()
+        self.record = record
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        kernel = func._schema.name
+        if kernel.split("::")[-1] in BANNED_NAMES:
+            self.record(f"{kernel} (the kernel behind torch's softmax functions)")
+        return func(*args, **(kwargs or {}))
+
+
+class Watch:
+    """``with Watch() as watch: ...``; then ``watch.names`` lists the banned calls seen, first first."""
+
+    def __init__(self):
+        self.names = []
+        self._function_mode = _FunctionWatch(self.record)
+        self._kernel_mode = _KernelWatch(self.record)
+        self._hook = self._profile  # one bound method, so the check in __exit__ can compare it
+
+    def record(self, name: str) -> None:
+        if name not in self.names:
+            self.names.append(name)
+
+    def _profile(self, frame, event, arg):
+        if event == "call":
+            module = frame.f_globals.get("__name__") or ""
+            if _in_banned_module(module):
+                self.record(f"{module}.{frame.f_code.co_name}")
+        elif event == "c_call" and _is_banned_library_function(arg):
+            self.record(_torch_name(arg))
+
+    def __enter__(self):
+        self._previous_profile = sys.getprofile()
+        self._function_mode.__enter__()
+        self._kernel_mode.__enter__()
+        sys.setprofile(self._hook)
+        return self
+
+    def __exit__(self, *exc):
+        hook = sys.getprofile()
+        sys.setprofile(self._previous_profile)
+        if hook != self._hook:
+            self.record("sys.setprofile (your code switched off the grader's watch)")
+        if self._kernel_mode not in _get_current_dispatch_mode_stack():
+            self.record("the dispatch mode stack (your code switched off the grader's watch)")
+        else:
+            self._kernel_mode.__exit__(*exc)
+        if self._function_mode not in _get_current_function_mode_stack():
+            self.record("the torch function mode stack (your code switched off the grader's watch)")
+        else:
+            self._function_mode.__exit__(*exc)
+        return False
+
+
+def _type_name(value) -> str:
+    kind = type(value)
+    return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+
+
+@probe
+def watched_log_softmax(z, repeat=1, **kwargs):
+    """log_softmax(z, **kwargs), applied ``repeat`` times (each output fed back in), under the watch.
+
+    Each output is copied as soon as it is returned, so an answer that works in place cannot
+    make two outputs the same tensor.
+    """
+    function = answer("log_softmax")
+    outputs = []
+    with Watch() as watch:
+        value = z
+        for _ in range(repeat):
+            value = function(value, **kwargs)
+            outputs.append(value.clone() if isinstance(value, torch.Tensor) else value)
+    return {
+        "outputs": outputs,
+        "is_tensor": [isinstance(value, torch.Tensor) for value in outputs],
+        "types": [_type_name(value) for value in outputs],
+        "banned": watch.names,
+    }
+
+
+# ---------------------------------------------------------------- reading the code
+
+_ATTRIBUTE_OPS = {"LOAD_ATTR", "LOAD_METHOD", "IMPORT_FROM"}
+_NAME_OPS = {"LOAD_GLOBAL", "LOAD_NAME", "LOAD_DEREF", "LOAD_CLASSDEREF"}
+
+
+def _code_objects(code):
+    yield code
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            yield from _code_objects(constant)
+
+
+def _closure(function) -> dict:
+    cells = {}
+    for name, cell in zip(function.__code__.co_freevars, function.__closure__ or ()):
+        try:
+            cells[name] = cell.cell_contents
+        except ValueError:  # an empty cell
+            pass
+    return cells
+
+
+def _banned_object(value):
+    """What a banned module or function is called (``torch.nn.functional``, ``torch.softmax``), or None."""
+    if isinstance(value, types.ModuleType):
+        return value.__name__ if _in_banned_module(value.__name__) else None
+    if isinstance(value, functools.partial):
+        return _banned_object(value.func)
+    if callable(value) and _is_banned_library_function(value):
+        return _torch_name(value)
+    return None
+
+
+def _scan(function, found: list, visited: set) -> None:
+    """Add to ``found`` each banned thing ``function``'s code refers to; follow the student's helpers."""
+    if function in visited:
+        return
+    visited.add(function)
+    closure = _closure(function)
+    where = getattr(function, "__name__", "?")
+    for code in _code_objects(function.__code__):
+        for instruction in dis.get_instructions(code):
+            name, line = instruction.argval, instruction.positions.lineno
+            place = f"in `{where}`, line {line} of its cell"
+            if instruction.opname in _ATTRIBUTE_OPS and (name in BANNED_NAMES or name == "functional"):
+                found.append(f"`.{name}` ({place})")
+            elif instruction.opname == "IMPORT_NAME" and _in_banned_module(name):
+                found.append(f"`import {name}` ({place})")
+            elif instruction.opname in _NAME_OPS:
+                scope = closure if instruction.opname != "LOAD_GLOBAL" and name in closure else function.__globals__
+                if name not in scope:
+                    continue
+                target = scope[name]
+                if isinstance(target, types.FunctionType) and target.__globals__ is NAMESPACE:
+                    _scan(target, found, visited)
+                elif _banned_object(target):
+                    found.append(f"`{name}`, which is {_banned_object(target)} ({place})")
+
+
+@probe
+def banned_references():
+    """Banned modules and functions that the code of log_softmax (and of helpers it calls) names."""
+    function = answer("log_softmax")
+    found = []
+    if isinstance(function, types.FunctionType):
+        _scan(function, found, set())
+    elif _banned_object(function):
+        found.append(f"`log_softmax` is {_banned_object(function)} itself")
+    return found
