@@ -1,0 +1,38 @@
+# Correct: SGDMomentumL2 is torch.optim.SGD with weight_decay = l2 (group keys `l2` renamed to
+# torch's `weight_decay`); SGDMomentumWD is written out. Formulas in expanded form.
+# expect: q7_optimizers_tests=full
+# expect: q7_zero_grad_tests=full
+# %% q7_optimizers
+class SGDMomentumWD(torch.optim.Optimizer):
+    def __init__(self, params, lr, momentum, weight_decay):
+        super().__init__(params, dict(lr=lr, momentum=momentum, weight_decay=weight_decay))
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            lr, m, c = group["lr"], group["momentum"], group["weight_decay"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if "v" not in state:
+                    state["v"] = torch.zeros_like(p)
+                v = state["v"]
+                v.mul_(m).add_(p.grad)
+                p.sub_(lr * v + c * p)
+        return loss
+
+
+class SGDMomentumL2(torch.optim.SGD):
+    def __init__(self, params, lr, momentum, l2):
+        params = list(params)
+        if params and isinstance(params[0], dict):
+            params = [{("weight_decay" if key == "l2" else key): value for key, value in group.items()} for group in params]
+        super().__init__(params, lr=lr, momentum=momentum, weight_decay=l2, dampening=0, nesterov=False)
+# %% q7_zero_grad
+theta_wd_k = theta0 * (1 - mu)**k
+theta_l2_2 = theta0 * (1 - 2 * alpha * lam + alpha**2 * lam**2 - alpha * beta * lam)
