@@ -6,6 +6,7 @@ within except with probability ``delta``; checks split their total false-failure
 bound and resulting power in their docstrings.
 """
 
+import functools
 import math
 
 from scipy import stats
@@ -41,6 +42,7 @@ def normal_quantile(p: float) -> float:
     return stats.norm.isf(p)
 
 
+@functools.lru_cache(maxsize=256)
 def gaussian_second_moment_interval(variance: float, n: int, delta: float) -> tuple[float, float]:
     """Exact: the mean of Y^2 over n i.i.d. N(0, variance) lies in this interval w.p. 1 - delta.
 
@@ -52,6 +54,7 @@ def gaussian_second_moment_interval(variance: float, n: int, delta: float) -> tu
     )
 
 
+@functools.lru_cache(maxsize=256)
 def ks_critical_value(n: int, delta: float) -> float:
     """Exact: the Kolmogorov-Smirnov distance between n i.i.d. draws from a continuous law and
     that law's CDF exceeds this w.p. delta (the law of the statistic is scipy's ``kstwo``)."""

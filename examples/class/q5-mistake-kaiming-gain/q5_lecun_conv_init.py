@@ -1,0 +1,14 @@
+# Mistake: Kaiming (He) initialization for ReLU, variance 2/fan_in, instead of LeCun's 1/fan_in.
+# expect: q5_second_moment_tests=full
+# expect: q5_lecun_init_tests=less
+# %% q5_second_moment
+def output_second_moment(c_in, sigma_w, sigma_b, kernel_size=3, position="interior"):
+    inside = (kernel_size + 1) // 2
+    n = {"interior": kernel_size**2, "edge": kernel_size * inside, "corner": inside**2}[position]
+    return n * c_in * sigma_w**2 + sigma_b**2
+# %% q5_lecun_init
+def lecun_init_(conv, sigma_b=0.0):
+    nn.init.kaiming_normal_(conv.weight, nonlinearity="relu")
+    if conv.bias is not None:
+        nn.init.normal_(conv.bias, 0.0, sigma_b) if sigma_b > 0 else nn.init.zeros_(conv.bias)
+    return conv
