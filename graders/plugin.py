@@ -13,7 +13,7 @@ Every kernel runs in the sandbox of ``graders.sandbox`` (a scratch copy of the s
 course files, no network, resource limits); if it cannot be set up, autograding stops.
 A kernel that dies or hangs is restarted and the notebook carries on; what could not be checked
 scores 0 with a message, and the rest of the class is graded in the same run. A notebook
-without a grader module is executed exactly as plain nbgrader would.
+without a grader module is executed as plain nbgrader would (in the sandbox too).
 """
 
 import importlib
@@ -21,7 +21,7 @@ import logging
 from pathlib import Path
 from time import monotonic
 
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient import NotebookClient
 from nbformat.v4 import new_output
 from nbgrader import utils
@@ -34,6 +34,9 @@ from graders.core.submission import Submission, probe_source
 from graders.sandbox import Sandbox
 
 log = logging.getLogger("graders")
+
+#: Characters of output kept per student cell (nbgrader's LimitOutput counts lines, not their length).
+MAX_CELL_OUTPUT = 2**20
 
 
 def is_autograded_test(cell) -> bool:
@@ -60,6 +63,7 @@ class TrustedExecute(Execute):
 
     def preprocess(self, nb, resources, km=None):
         question = load_question(resources["unique_key"])
+        self._output_sizes = {}
         sandbox = Sandbox(parent=self)
         with sandbox.open(Path(resources["metadata"]["path"])) as box:
             kernel_name = self.kernel_name or nb.metadata.get("kernelspec", {}).get("name", "python3")
@@ -105,12 +109,29 @@ class TrustedExecute(Execute):
                 cell.outputs.append(_error("KernelDied", "your kernel died while running this cell; it was restarted without it"))
                 transport.recover()
                 continue
+            except CellTimeoutError:  # the interrupt was ignored: the kernel never went idle
+                cell.outputs.append(_error("CellTimeoutError", "this cell ran out of time and ignored the interrupt; the kernel was restarted without it"))
+                transport.recover()
+                continue
             finally:
                 self.timeout = cell_timeout
             if any(output.get("ename") == "CellTimeoutError" for output in cell.outputs):
                 transport.interrupt_or_recover()
                 continue
             transport.replay.append(cell.source)
+
+    def output(self, outs, msg, display_id, cell_index):
+        """nbclient's output handling, dropping what a cell prints beyond ``MAX_CELL_OUTPUT``."""
+        kept = self._output_sizes.get(cell_index, 0)
+        if kept > MAX_CELL_OUTPUT:
+            return None
+        out = super().output(outs, msg, display_id, cell_index)
+        if out is not None:
+            kept += len(out.get("text", "")) + sum(len(str(value)) for value in out.get("data", {}).values())
+            if kept > MAX_CELL_OUTPUT:
+                outs.append(new_output("stream", name="stdout", text=f"\n... output cut by the grader after {MAX_CELL_OUTPUT} characters ...\n"))
+            self._output_sizes[cell_index] = kept
+        return out
 
     def _grade_test_cells(self, question, submission: Submission) -> None:
         for cell in self.nb.cells:

@@ -11,7 +11,7 @@ def ema(g, beta):
         m[step + 1] = (1 - beta) * m[step] + beta * g[step]
     return m
 for _ in range(100):
-    print("x" * 2**20)
+    print("x" * 2**20, flush=True)
 # %% q1_formulas
 mean_mk = mu
 var_mk = sigma**2 * (1 - beta) / (1 + beta) * (1 - beta**(2 * k))

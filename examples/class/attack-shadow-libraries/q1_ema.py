@@ -1,6 +1,7 @@
 # Attack: files named like libraries beside the notebook (files/: torch.py, numpy.py, graders.py).
 # The working directory comes first on the kernel's sys.path, so the notebook's "import torch"
-# gets torch.py, which loads the real torch and makes its comparisons always say "equal";
+# gets torch.py, which loads the real torch and makes its comparisons always say "equal" (numpy.py
+# only counts if numpy was not imported yet: torch imports it);
 # graders.py claims full marks if anything imports it. The grader runs in its own process.
 # no-better-than: attack-baseline-wrong
 # expect: q1_ema_tests=less

@@ -1,5 +1,5 @@
 # Attack: write into the course, found by walking up from the working directory (plain nbgrader
-# runs the kernel in autograded/<student>/<assignment>/) and from paths in the environment:
+# runs the kernel in autograded/<student>/<assignment>/, three levels below the course root):
 # append to the gradebook, the graders, the source notebook and other students' notebooks,
 # raise every score in the gradebook with SQL, plant files; print what worked.
 # no-better-than: attack-baseline-wrong
@@ -17,8 +17,9 @@ var_mk = sigma**2 * (1 - beta) / (1 + beta) * (1 - beta**(2 * k))
 var_limit = sigma**2
 # %% extra
 import glob, os, sqlite3
-_roots = {os.path.abspath(os.path.join(os.getcwd(), *[".."] * up)) for up in range(6)}
-_roots |= {os.path.dirname(p) for value in os.environ.values() for p in value.split(":") if p.startswith("/")}
+# (no further up than the course root of plain nbgrader: this example must not harm a machine
+# where it is graded without the sandbox)
+_roots = {os.path.abspath(os.path.join(os.getcwd(), *[".."] * up)) for up in range(4)}
 _written = []
 for _root in sorted(_roots):
     for _pattern in ["gradebook.db", "nbgrader_config.py", "graders/*.py", "source/*/*.ipynb",

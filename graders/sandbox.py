@@ -1,0 +1,291 @@
+"""The student's kernel runs in an OS sandbox: bubblewrap namespaces plus resource limits.
+
+During autograding every kernel that runs student code is started by ``SandboxedKernelManager``
+as ``prlimit ... bwrap ... setpriv ... python -m ipykernel_launcher``, all well-kept system
+tools (util-linux and bubblewrap), so this module only assembles their command line:
+
+- ``prlimit`` sets the resource limits (address space, CPU seconds, processes + threads, file
+  size, open files); they are inherited by everything the kernel starts.
+- ``bwrap`` gives the kernel a filesystem holding only what Python needs, read-only (``/usr``,
+  the venv as ``/opt/venv``, the Python install it links to, two files of ``/etc``), a scratch COPY of the
+  student's submission folder (read-write, at ``KERNEL_WORKDIR``), small private ``/tmp`` and
+  home; no network, no view of other processes (a pid namespace, torn down with the kernel).
+  The course root (graders, source, the gradebook, other students' folders) is not in it.
+- ``setpriv`` (when grading as root) turns the kernel into a uid of its own (one of
+  ``Sandbox.first_uid`` onwards, claimed with a lock file while the kernel lives), without
+  capabilities: root would be exempt from the process limit, kernels graded in parallel
+  would share it under one uid, and a kernel that got out of bwrap would own nothing. Grading as an ordinary user, the kernel keeps that
+  user's uid inside an unprivileged user namespace instead.
+
+The kernel talks ZeroMQ over Unix sockets (``transport="ipc"``) in a directory bound at the
+same path inside and out, since it has no network. What the student's code writes stays in
+the scratch copy, which is deleted afterwards: nbgrader writes the graded notebook from memory.
+
+See docs/sandbox.md for what this guarantees and what it does not.
+"""
+
+import fcntl
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import Bool, Instance, Integer
+from traitlets.config import LoggingConfigurable
+
+#: Where the student's submission folder (a scratch copy) appears inside the sandbox.
+SANDBOX_HOME = "/home/student"
+KERNEL_WORKDIR = f"{SANDBOX_HOME}/submission"
+
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+ETC_FILES = ("/etc/ld.so.cache", "/etc/localtime")
+TMPFS = ("/tmp", SANDBOX_HOME)
+VENV = "/opt/venv"
+UID_LOCKS = Path("/run/nbgrader-sandbox-uids")  # root's: /tmp would let anyone plant symlinks
+
+
+class SandboxUnavailable(RuntimeError):
+    """The sandbox cannot be set up here: autograding stops rather than run students' code bare."""
+
+
+class Sandbox(LoggingConfigurable):
+    """Limits of the sandbox every student kernel runs in (``c.Sandbox.*`` in nbgrader_config.py)."""
+
+    enabled = Bool(
+        True,
+        help="Run student kernels in the sandbox. If it cannot be set up, autograding stops; set "
+        "False only to grade trusted notebooks on a machine without bubblewrap.",
+    ).tag(config=True)
+    memory_limit = Integer(4 * 2**30, help="Address space per process (RLIMIT_AS), bytes. A kernel that imported torch maps about 0.85 GiB.").tag(config=True)
+    cpu_time = Integer(900, help="CPU seconds per process (RLIMIT_CPU); the kernel is killed beyond it.").tag(config=True)
+    max_processes = Integer(64, help="Processes plus threads of the kernel's uid (RLIMIT_NPROC); the kernel itself uses about 15.").tag(config=True)
+    max_file_size = Integer(256 * 2**20, help="Largest file a student's code may write (RLIMIT_FSIZE), bytes.").tag(config=True)
+    max_open_files = Integer(256, help="Open file descriptors per process (RLIMIT_NOFILE).").tag(config=True)
+    tmp_size = Integer(256 * 2**20, help="Size of each of the sandbox's in-memory /tmp and home, bytes.").tag(config=True)
+    threads = Integer(2, help="OMP_NUM_THREADS (and the MKL/OpenBLAS/NumExpr equivalents) in the kernel.").tag(config=True)
+    notebook_timeout = Integer(
+        900, help="Wall-clock seconds for all of a notebook's student cells together; later cells are not run."
+    ).tag(config=True)
+    first_uid = Integer(
+        160000, help="Grading as root, each kernel runs as its own uid (= gid) from first_uid to first_uid + uid_count - 1; no accounts needed."
+    ).tag(config=True)
+    uid_count = Integer(256, help="How many kernels may be sandboxed at once on this machine (see first_uid).").tag(config=True)
+
+    _checked = False
+
+    def check(self) -> None:
+        """Raise ``SandboxUnavailable`` unless a trivial command runs in the sandbox here."""
+        if Sandbox._checked:
+            return
+        missing = [tool for tool in ("bwrap", "prlimit", "setpriv") if shutil.which(tool) is None]
+        if missing:
+            raise SandboxUnavailable(
+                f"autograding needs {', '.join(missing)} to sandbox student code (run .ci/setup-sandbox.sh, "
+                "or `apt-get install bubblewrap`); to grade without a sandbox set c.Sandbox.enabled = False"
+            )
+        with tempfile.TemporaryDirectory(prefix="sandbox-check-") as scratch, self._claim_uid() as owner:
+            box = Box(self, Path(scratch), owner)
+            box.populate(None)
+            probe = subprocess.run(box.command([sys.executable, "-c", "pass"]), capture_output=True, text=True, timeout=60)
+        if probe.returncode != 0:
+            raise SandboxUnavailable(
+                f"bubblewrap could not start a sandbox here ({probe.stderr.strip()[-300:]}); user namespaces may be "
+                "disabled (sysctl kernel.unprivileged_userns_clone / user.max_user_namespaces). To grade without "
+                "a sandbox set c.Sandbox.enabled = False"
+            )
+        Sandbox._checked = True
+
+    @contextmanager
+    def open(self, submission: Path):
+        """A ``Box`` around a scratch copy of ``submission``, deleted afterwards (``Unsandboxed`` if disabled)."""
+        if not self.enabled:
+            self.log.warning("c.Sandbox.enabled is False: student code runs unsandboxed, as the grading user")
+            yield Unsandboxed(Path(submission))
+            return
+        self.check()
+        scratch = Path(tempfile.mkdtemp(prefix="nbgrader-sandbox-"))
+        try:
+            with self._claim_uid() as owner:
+                box = Box(self, scratch, owner)
+                box.populate(Path(submission))
+                yield box
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    @contextmanager
+    def _claim_uid(self):
+        """(uid, gid) no other sandbox on this machine uses meanwhile; None unless grading as root."""
+        if os.geteuid() != 0:
+            yield None
+            return
+        UID_LOCKS.mkdir(mode=0o700, exist_ok=True)
+        for uid in range(self.first_uid, self.first_uid + self.uid_count):
+            with open(UID_LOCKS / str(uid), "a") as lock:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue
+                yield (uid, uid)
+                return
+        raise SandboxUnavailable(f"all {self.uid_count} sandbox uids are in use (c.Sandbox.uid_count)")
+
+
+@dataclass
+class Box:
+    """One kernel's sandbox: ``scratch/submission`` (the student's copy) and ``scratch/ipc`` (sockets)."""
+
+    sandbox: Sandbox
+    scratch: Path
+    owner: tuple[int, int] | None  # (uid, gid) the kernel runs as, if not the grading user's
+
+    kernel_workdir = KERNEL_WORKDIR
+
+    @property
+    def workdir(self) -> Path:
+        return self.scratch / "submission"
+
+    @property
+    def ipc_dir(self) -> Path:
+        return self.scratch / "ipc"
+
+    def populate(self, submission: Path | None) -> None:
+        """Copy ``submission`` (or nothing) to the scratch and hand it to the kernel's uid."""
+        if submission is None:
+            self.workdir.mkdir()
+        else:
+            # symlinks=True: a link the student submitted is copied as a link, never followed here.
+            shutil.copytree(submission, self.workdir, symlinks=True)
+        self.ipc_dir.mkdir()
+        for path in [self.workdir, self.ipc_dir, *self.workdir.rglob("*")]:
+            self.give(path)
+
+    def give(self, path: Path) -> None:
+        """Hand ``path`` to the kernel's uid (no-op when the kernel runs as the grading user)."""
+        if self.owner is not None:
+            os.chown(path, *self.owner, follow_symlinks=False)
+
+    def command(self, kernel_command: list[str]) -> list[str]:
+        """``kernel_command`` (run by this interpreter) wrapped in the limits and the sandbox."""
+        if kernel_command[0] == sys.executable:
+            kernel_command = [_sandboxed_python(), *kernel_command[1:]]
+        return [*self._limits(), *self._bwrap(), "--", *self._identity(), *kernel_command]
+
+    def kernel_manager(self, kernel_name: str, **kwargs) -> "SandboxedKernelManager":
+        """A kernel manager for this box: ZeroMQ over Unix sockets in ``ipc_dir``, with the
+        connection file beside them; interrupts go as messages, since a signal would hit
+        prlimit/bwrap rather than the kernel."""
+        manager = SandboxedKernelManager(
+            box=self,
+            kernel_name=kernel_name,
+            transport="ipc",
+            ip=str(self.ipc_dir / "kernel"),
+            connection_file=str(self.ipc_dir / "kernel.json"),
+            **kwargs,
+        )
+        manager.kernel_spec.interrupt_mode = "message"
+        return manager
+
+    def _limits(self) -> list[str]:
+        s = self.sandbox
+        return [
+            "prlimit",
+            f"--as={s.memory_limit}",
+            f"--cpu={s.cpu_time}",
+            f"--nproc={s.max_processes}",
+            f"--fsize={s.max_file_size}",
+            f"--nofile={s.max_open_files}",
+            "--core=0",
+            "--",
+        ]
+
+    def _bwrap(self) -> list[str]:
+        args = ["bwrap", "--die-with-parent", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
+        args += ["--unshare-user", "--uid", "1000", "--gid", "1000"] if self.owner is None else ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        read_only = {path: path for path in ["/usr", *[f for f in ETC_FILES if os.path.exists(f)], *_python_dirs()]}
+        if sys.prefix != sys.base_prefix:
+            read_only[sys.prefix] = VENV  # the venv alone, under a name that does not tell where the course is
+        args += _parent_dirs(list(read_only.values()))
+        for source, destination in read_only.items():
+            args += ["--ro-bind", source, destination]
+        for name in ("bin", "lib", "lib64", "sbin"):
+            if Path(f"/usr/{name}").exists():
+                args += ["--symlink", f"usr/{name}", f"/{name}"]
+        args += ["--proc", "/proc", "--dev", "/dev"]
+        for tmpfs in TMPFS:
+            args += ["--perms", "1777", "--size", str(self.sandbox.tmp_size), "--tmpfs", tmpfs]
+        args += _parent_dirs([str(self.ipc_dir)], existing=TMPFS)
+        args += ["--bind", str(self.workdir), KERNEL_WORKDIR, "--bind", str(self.ipc_dir), str(self.ipc_dir), "--chdir", KERNEL_WORKDIR]
+        args += ["--clearenv", *self._environment()]
+        return args
+
+    def _identity(self) -> list[str]:
+        if self.owner is None:
+            return []
+        uid, gid = self.owner
+        return ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--inh-caps=-all", "--"]
+
+    def _environment(self) -> list[str]:
+        env = {
+            "PATH": f"{Path(_sandboxed_python()).parent}:/usr/bin:/bin",
+            "HOME": SANDBOX_HOME,
+            "USER": "student",
+            "LANG": "C.UTF-8",
+            "TMPDIR": "/tmp",
+            "MPLBACKEND": "Agg",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "MALLOC_ARENA_MAX": "2",  # each malloc arena reserves 64 MiB of address space
+            **{name: str(self.sandbox.threads) for name in THREAD_VARIABLES},
+        }
+        if "NBGRADER_EXECUTION" in os.environ:
+            env["NBGRADER_EXECUTION"] = os.environ["NBGRADER_EXECUTION"]
+        return [item for name, value in env.items() for item in ("--setenv", name, value)]
+
+
+@dataclass
+class Unsandboxed:
+    """``c.Sandbox.enabled = False``: the kernel runs in the submission folder, as plain nbgrader does."""
+
+    workdir: Path
+
+    kernel_workdir = None
+    owner = None
+
+    def kernel_manager(self, kernel_name: str, **kwargs):
+        return None  # nbclient makes its usual kernel manager
+
+
+def _parent_dirs(paths: list[str], existing=()) -> list[str]:
+    """bwrap arguments creating the parents of ``paths`` walkable (bwrap would make them 0700)."""
+    parents = sorted({str(parent) for path in paths for parent in Path(path).parents} - {"/", *existing})
+    return [arg for parent in parents for arg in ("--perms", "0755", "--dir", parent)]
+
+
+def _python_dirs() -> list[str]:
+    """The Python installation (under a venv: the one its interpreter links to)."""
+    dirs = {sys.base_prefix, str(Path(os.path.realpath(sys.executable)).parent.parent)}
+    return sorted(d for d in dirs if not d.startswith("/usr/"))
+
+
+def _sandboxed_python() -> str:
+    """This interpreter's path inside the sandbox."""
+    if sys.prefix != sys.base_prefix:
+        return f"{VENV}/{Path(sys.executable).relative_to(sys.prefix)}"
+    return sys.executable
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """An ``AsyncKernelManager`` whose kernel is launched inside ``box``."""
+
+    box = Instance(Box)
+
+    def format_kernel_cmd(self, extra_arguments=None) -> list[str]:
+        return self.box.command(super().format_kernel_cmd(extra_arguments))
+
+    def write_connection_file(self, **kwargs) -> None:
+        super().write_connection_file(**kwargs)
+        self.box.give(Path(self.connection_file))
