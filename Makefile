@@ -1,9 +1,10 @@
 # Two entry points for a fresh machine: `make demo` (grade the example class end to end)
-# and `make test` (the test suite). Both create and fill .venv first.
+# and `make test` (the test suite). Both install what they need first: Debian's bubblewrap
+# for the sandbox (and Chromium for the browser tests), then the Python packages into .venv.
 PY := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: demo test venv
+.PHONY: demo test venv sandbox browser
 
 venv: $(STAMP)
 
@@ -12,8 +13,14 @@ $(STAMP): pyproject.toml
 	.venv/bin/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+sandbox:
+	bash .ci/setup-sandbox.sh
+
+browser:
+	bash .ci/setup-browser.sh
+
+demo: $(STAMP) sandbox
 	$(PY) -m coursepack.demo
 
-test: $(STAMP)
+test: $(STAMP) sandbox browser
 	$(PY) -m pytest

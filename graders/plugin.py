@@ -6,7 +6,7 @@ never runs the autograded test cells there. Instead it installs a small runtime 
 and lets the question's grader module (``graders/<notebook>.py``) call the student's answers
 through it; the verdict, computed here, is written over each test cell's outputs as a feedback
 text and an ``execute_result`` holding the score in points, which nbgrader's
-``SaveAutoGrades`` then records. Nothing in the student's kernel can change that verdict except
+``SaveAutoGrades`` then records (and, where the question draws one, a picture after it). Nothing in the student's kernel can change that verdict except
 the values its answers return.
 
 Every kernel runs in the sandbox of ``graders.sandbox`` (a scratch copy of the submission, no
@@ -16,6 +16,7 @@ scores 0 with a message, and the rest of the class is graded in the same run. A 
 without a grader module is executed as plain nbgrader would (in the sandbox too).
 """
 
+import base64
 import importlib
 import logging
 from pathlib import Path
@@ -30,7 +31,7 @@ from traitlets import Integer
 
 from graders.core.checks import CellResult, feedback_text
 from graders.core.kernel import KernelTransport
-from graders.core.submission import Submission, probe_source
+from graders.core.submission import KernelDied, Submission, probe_source
 from graders.sandbox import Sandbox
 
 log = logging.getLogger("graders")
@@ -82,8 +83,11 @@ class TrustedExecute(Execute):
                 self.nb.metadata["language_info"] = info["content"]["language_info"]
                 transport = KernelTransport(self, box.workdir, self.timeout, box.kernel_workdir, box.owner)
                 try:
-                    self._run_student_cells(transport, monotonic() + sandbox.notebook_timeout)
-                    transport.install(probe_source(question.probes))
+                    try:
+                        self._run_student_cells(transport, monotonic() + sandbox.notebook_timeout)
+                        transport.install(probe_source(question.probes))
+                    except KernelDied:  # restarts ran out: every check below scores 0 with a message
+                        log.error("%s: the student's kernel kept dying", resources["unique_key"])
                     self._grade_test_cells(question, Submission(transport))
                 finally:
                     transport.close()
@@ -144,7 +148,10 @@ class TrustedExecute(Execute):
             else:
                 log.error("no checks registered for cell %s of %s", grade_id, question.notebook)
                 result = CellResult(grade_id, max_points)
-            cell.outputs = _verdict_outputs(result, max_points)
+            cell.outputs = _verdict_outputs(result, max_points) + [
+                new_output("display_data", data={"image/png": base64.b64encode(png).decode()})
+                for png in question.render_figures(grade_id, submission, self.grader_salt)
+            ]
 
 
 def _verdict_outputs(result: CellResult, max_points: float) -> list:

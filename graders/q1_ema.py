@@ -14,7 +14,7 @@ import math
 import sympy as sp
 import torch
 
-from graders.core import numeric, stats
+from graders.core import figures, numeric, stats
 from graders.core.checks import Fail, Question
 from graders.core.symbolic import equivalent
 
@@ -215,3 +215,22 @@ def _value(expression, point, name) -> float:
     if not math.isfinite(value.real) or abs(value.imag) > 1e-12:
         raise Fail(f"`{name}` is not a finite real number at {point}")
     return value.real
+
+
+@QUESTION.figure("q1_formulas_tests")
+def variance_of_your_ema_against_k(student, rng):
+    """The variance of your ema's m^k over 20,000 simulated Gaussian sequences, beside your var_mk."""
+    b, s = 0.8, 1.0
+    g = torch.randn((30, 20_000), generator=rng, dtype=torch.float64) * s
+    got, _ = student_ema(student, g, b)
+    steps = list(range(g.shape[0] + 1))
+    series = {"Monte Carlo variance of your ema": (steps, got.to(torch.float64).var(dim=1).tolist())}
+    try:
+        var_expr = student.expression("var_mk", SYMBOLS)
+        series["your var_mk"] = (steps, [_value(var_expr, {k: step, beta: b, mu: 0, sigma: s}, "var_mk") for step in steps])
+    except Exception:
+        pass  # the picture still shows the simulation
+    return figures.line_plot(
+        series, title=f"Var(m^k) for beta = {b}, sigma = {s}", xlabel="k", ylabel="variance",
+        markers={"Monte Carlo variance of your ema"},
+    )

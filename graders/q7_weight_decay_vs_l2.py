@@ -26,7 +26,7 @@ from typing import Callable
 import sympy as sp
 import torch
 
-from graders.core import numeric
+from graders.core import figures, numeric
 from graders.core.checks import Fail, Question
 from graders.core.limits import TimeLimitExceeded, time_limited
 from graders.core.symbolic import equivalent
@@ -662,3 +662,24 @@ def your_formulas_prove_the_theorem(student, rng):
             f"so your formulas would not show that the methods differ; the exam's give mu = {sp.sstr(exam_mu)} and then "
             f"theta^2_WD - theta^2_L2 = ({sp.sstr(exam_gap)}) theta0, which is 0 only if alpha beta lam = 0"
         )
+
+
+# ------------------------------------------------------------------ feedback picture
+
+
+@QUESTION.figure("q7_optimizers_tests")
+def your_trajectories_beside_the_exams(student, rng):
+    """theta^k of your two optimizers beside the exam's rules, on one random 1-d quadratic, 40 steps."""
+    series, markers = {}, set()
+    for method in METHODS:
+        problem, theta, _ = random_quadratics(rng, [(1,)])
+        hypers = random_hypers(rng, method)
+        want = simulate(method.rule, [triple(method, hypers)], problem, theta, 40)
+        got = run(student, method, hypers, [{"params": theta}], problem, 40, call_text(method, hypers))["theta"]
+        left = departure(got, want)
+        until = len(got) if left is None else left[0] + 1  # your trajectory up to where it leaves the exam's
+        series[f"exam's {method.name}"] = (range(len(want)), [float(row[0]) for row in want])
+        yours = f"your {method.name}" + ("" if left is None else f" (leaves it at step {left[0]})")
+        series[yours] = (range(until), [float(row[0]) for row in got[:until]])
+        markers.add(yours)
+    return figures.line_plot(series, title="theta^k on a random quadratic", xlabel="step k", ylabel="theta^k", markers=markers)

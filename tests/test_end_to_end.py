@@ -19,12 +19,17 @@ from coursepack import example_class
 from coursepack.course import copy_course, nbgrader
 from tests.support import ROOT
 
-Q1_STUDENTS = sorted(
-    p.name for p in (ROOT / "examples" / "class").iterdir() if p.name.startswith(("attack-", "q1-alt-closed", "q1-mistake-swapped"))
-    and (p / "q1_ema.py").exists()
-)
+# Question 1's honest answers and the in-kernel attacks of NBGRADER_NOTES (the sandbox's attacks
+# are graded in tests/test_sandbox_attacks.py).
+Q1_STUDENTS = [
+    "q1-alt-closed-form", "q1-mistake-swapped-weights", "attack-baseline-wrong", "attack-sysmodules-spoof",
+    "attack-input-transformer", "attack-formatter-hijack", "attack-kernel-exit", "attack-exit-while-graded",
+    "attack-lying-tensor",
+]
 STUDENTS = ["reference", "blank"] + Q1_STUDENTS
-LEAKS = ["BEGIN HIDDEN TESTS", "NBGRADER_EXECUTION", "graders.", "/graders/", "def reference_", "QUESTION.check"]
+# What only the grader knows: the hidden block of a test cell, grader paths and grader source.
+# (Not the bare word "graders": a student's own cell may name it, as attack-sysmodules-spoof does.)
+LEAKS = ["BEGIN HIDDEN TESTS", "NBGRADER_EXECUTION", "/graders/", "graders/core", "def reference_", "QUESTION.check", "site-packages"]
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +127,11 @@ def test_grading_fails_closed_when_the_plugin_does_not_load(tmp_path):
         grades = gradebook.find_submission_notebook("q1_ema", "midterm", "reference").grades
         autograded = [grade for grade in grades if grade.cell_type == "code"]
         assert autograded and all(grade.score == 0 for grade in autograded)
+
+
+def test_feedback_shows_question_1s_picture_and_the_score_is_unchanged_by_it(graded_course):
+    notebook = nbformat.read(graded_course / "autograded" / "reference" / "midterm" / "q1_ema.ipynb", as_version=4)
+    cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q1_formulas_tests")
+    kinds = [output.output_type for output in cell.outputs]
+    assert kinds == ["stream", "execute_result", "display_data"] and "image/png" in cell.outputs[2].data
+    assert "data:image/png" in (graded_course / "feedback" / "reference" / "midterm" / "q1_ema.html").read_text()

@@ -76,6 +76,7 @@ class Question:
         self.notebook = notebook
         self.probes = probes
         self.cells: dict[str, list[Check]] = {}
+        self.figures: dict[str, list[Callable]] = {}
 
     def check(self, cell: str, points: float, time_limit: float = DEFAULT_TIME_LIMIT):
         """Decorator: register a check for the autograded test cell ``cell`` (and return it)."""
@@ -86,6 +87,28 @@ class Question:
             return check
 
         return register
+
+    def figure(self, cell: str):
+        """Decorator: a picture for the feedback of ``cell``, ``function(student, rng) -> PNG bytes``.
+
+        Figures illustrate; they never score. One that fails is left out (and logged).
+        """
+
+        def register(function):
+            self.figures.setdefault(cell, []).append(function)
+            return function
+
+        return register
+
+    def render_figures(self, cell: str, submission: Submission, salt: int = 0) -> list[bytes]:
+        pictures = []
+        for function in self.figures.get(cell, []):
+            submission.set_deadline(DEFAULT_TIME_LIMIT)
+            try:
+                pictures.append(function(submission, torch.Generator().manual_seed(salt)))
+            except Exception:
+                log.warning("figure %s for %s left out", function.__name__, cell, exc_info=True)
+        return pictures
 
     def points(self, cell: str) -> float:
         return sum(check.points for check in self.cells[cell])
