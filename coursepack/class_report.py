@@ -12,7 +12,6 @@ after the student's kernel ran, so they are as trustworthy as the score itself.
 import csv
 import html
 import json
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -1,17 +1,24 @@
 """The main job: grade the bundled example class end to end and print the results.
 
-Runs the instructor's and the grader's workflows with nbgrader's own commands, in this course
-root: generate_assignment (release/ from source/), the example class into submitted/,
-autograde (scored by the trusted plugin), generate_feedback and export (grades.csv), then
-prints each student's autograded score per question.
+Runs the instructor's and the grader's workflows in a fresh copy of the course in `demo/`
+(rebuilt on every run, ignored by git, so this checkout's own gradebook and folders are never
+touched): `nbgrader
+generate_assignment` (release/ from source/), the example class into submitted/, then the
+one-command batch (`python -m coursepack.grade_class midterm`: autograde on a local Dask
+cluster with the trusted plugin in the sandbox, feedback, nbgrader's CSV export, the
+instructor's report), and prints each student's autograded score per question.
 """
 
+
+import shutil
+import subprocess
+import sys
 
 from nbgrader.api import Gradebook
 
 from coursepack import course, example_class
 
-COURSE = course.ROOT
+COURSE = course.ROOT / "demo"
 
 
 def nbgrader(*args: str) -> None:
@@ -41,12 +48,13 @@ def autograded_scores(students: list[str]) -> list[tuple[str, dict[str, float], 
 
 
 def main() -> None:
+    shutil.rmtree(COURSE, ignore_errors=True)
+    course.copy_course(COURSE)
     nbgrader("generate_assignment", example_class.ASSIGNMENT, "--force")
     students = example_class.build(COURSE)
     print(f"example class: {len(students)} submissions in submitted/")
-    nbgrader("autograde", example_class.ASSIGNMENT, "--force")
-    nbgrader("generate_feedback", example_class.ASSIGNMENT, "--force")
-    nbgrader("export")
+    print(f"$ python -m coursepack.grade_class {example_class.ASSIGNMENT} --force", flush=True)
+    subprocess.run([sys.executable, "-m", "coursepack.grade_class", example_class.ASSIGNMENT, "--force"], cwd=COURSE, check=False)
     rows = autograded_scores(students)
     notebooks = sorted(rows[-1][1])
     short = [name.split("_")[0] for name in notebooks]
@@ -56,7 +64,8 @@ def main() -> None:
     for student, per_notebook, total in rows:
         cells = "  ".join(f"{per_notebook[name]:5.2f}" if name in per_notebook else "    -" for name in notebooks)
         print(f"{student:<{width}}  {cells}  {total:5.2f}")
-    print(f"\nGrades: {COURSE / 'grades.csv'}; feedback: {COURSE / 'feedback'}/<student>/{example_class.ASSIGNMENT}/")
+    print(f"\nReport, grades and histograms: {COURSE / 'reports' / example_class.ASSIGNMENT}/report.html; "
+          f"feedback: {COURSE / 'feedback'}/<student>/{example_class.ASSIGNMENT}/")
 
 
 if __name__ == "__main__":

@@ -62,6 +62,8 @@ def main(argv: list[str] | None = None) -> Summary:
     args = parse_args(argv)
     started = time.monotonic()
     root = Path.cwd().resolve()
+    # nbgrader runs `alembic` to create a new gradebook; local workers inherit this PATH.
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     if not (root / "nbgrader_config.py").exists():
         sys.exit(f"{root} has no nbgrader_config.py: run this from the course root")
     coursedir = CourseDirectory(config=course_config(root, args.db_url))
@@ -87,9 +89,13 @@ def main(argv: list[str] | None = None) -> Summary:
 
     grading_started = time.monotonic()
     if todo:
-        with dask_client(args.scheduler, args.workers) as client:
-            summary.outcomes.update(grade_all(client, root, args.assignment, todo, args.db_url, reports / "logs",
-                                              progress=not args.no_progress))
+        try:
+            with dask_client(args.scheduler, min(args.workers, len(todo))) as client:
+                summary.outcomes.update(grade_all(client, root, args.assignment, todo, args.db_url, reports / "logs",
+                                                  progress=not args.no_progress))
+        except KeyboardInterrupt:
+            sys.exit("interrupted: every submission graded so far is in the gradebook and recorded; "
+                     "run the same command again to grade the rest")
     summary.grading_seconds = time.monotonic() - grading_started
 
     export_grades(db_url, course_id, args.assignment, reports / "grades.csv")
@@ -107,8 +113,7 @@ def zip_collect(root: Path, assignment: str, download: Path, db_url: str | None)
     command = [sys.executable, "-m", "nbgrader", "zip_collect", assignment, "--force"]
     if db_url:
         command.append(f"--CourseDirectory.db_url={db_url}")
-    environment = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
-    done = subprocess.run(command, cwd=root, env=environment, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=root, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"nbgrader zip_collect failed:\n{done.stderr}")
     skipped = [line for line in done.stderr.splitlines() if "Skipped submission" in line]
@@ -151,14 +156,30 @@ def is_up_to_date(root: Path, assignment: str, student: str, already_graded: set
     )
 
 
+class ByValue:
+    """A function that pickles as its code (cloudpickle), not as ``module.name``, even inside a
+    Dask task (whose pickling ignores cloudpickle's by-value registry): so the workers of an
+    existing cluster need not import this package to run it."""
+
+    def __init__(self, function):
+        self.function = function
+
+    def __call__(self, *args, **kwargs):
+        return self.function(*args, **kwargs)
+
+    def __reduce__(self):
+        import cloudpickle
+
+        cloudpickle.register_pickle_by_value(sys.modules[self.function.__module__])
+        return cloudpickle.loads, (cloudpickle.dumps(self.function),)
+
+
 @contextmanager
 def dask_client(scheduler: str | None, workers: int):
     """A client of the given scheduler, or of a local cluster of single-threaded worker processes."""
-    import cloudpickle
     import dask
     from distributed import Client, LocalCluster
 
-    cloudpickle.register_pickle_by_value(worker_task)
     if scheduler:
         with Client(scheduler) as client:
             yield client
@@ -176,8 +197,9 @@ def grade_all(client, root: Path, assignment: str, students: list[str], db_url: 
     from distributed import as_completed
     from tqdm import tqdm
 
+    task = ByValue(worker_task.grade)
     futures = {
-        client.submit(worker_task.grade, str(root), assignment, student, db_url, str(log_dir),
+        client.submit(task, str(root), assignment, student, db_url, str(log_dir),
                       key=f"grade-{assignment}-{student}-{time.time_ns()}", pure=False, retries=0): student
         for student in students
     }

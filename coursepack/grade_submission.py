@@ -74,20 +74,23 @@ def grade_submission(root: str, assignment: str, student: str, db_url: str | Non
     log_file.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(log_file, mode="w")
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    errors = FirstError()
     loggers = [logging.getLogger(name) for name in LOGGERS]
     for logger in loggers:
         logger.addHandler(handler)
+        logger.addHandler(errors)
         logger.setLevel(logging.INFO)
     try:
         with _output_to(log_file):
             _run_nbgrader(course_config(root_path, db_url), assignment, student)
         status, error = "graded", ""
     except Exception as exc:  # noqa: BLE001 - any failure is this submission's, reported, not raised
-        status, error = "failed", f"{type(exc).__name__}: {exc}".strip()
+        status, error = "failed", errors.message or f"{type(exc).__name__}: {exc}".strip()
         logging.getLogger("traitlets").error("grading %s failed:\n%s", student, traceback.format_exc())
     finally:
         for logger in loggers:
             logger.removeHandler(handler)
+            logger.removeHandler(errors)
         handler.close()
     outcome = {
         "student": student,
@@ -100,6 +103,19 @@ def grade_submission(root: str, assignment: str, student: str, db_url: str | Non
     }
     _write_atomically(record_path(root_path, assignment, student), json.dumps(outcome, indent=1))
     return outcome
+
+
+class FirstError(logging.Handler):
+    """Keeps the cause of a failure: nbgrader logs the traceback, then raises a generic exception."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.message = ""
+
+    def emit(self, record):
+        text = record.getMessage().strip()
+        if not self.message and text.startswith("Traceback"):
+            self.message = text.splitlines()[-1]
 
 
 def _run_nbgrader(config: Config, assignment: str, student: str) -> None:

@@ -2,13 +2,15 @@
 
 nbgrader opens a short ``Gradebook`` session for each step of an autograde (create the
 student, record the submission, save each notebook's grades) and never holds one while a
-kernel runs. SQLite lets only one connection write at a time, and two connections that both
-read and then try to write fail at once with "database is locked", whatever the busy timeout.
-So in every process of a parallel run each ``Gradebook`` session (from its construction to
-``close()``) holds an exclusive ``flock`` on ``<gradebook file>.lock``: the sessions of
-different submissions take turns (each lasts milliseconds) while the kernels run in parallel.
-A server database (PostgreSQL) handles concurrent writers itself and gets no lock. The lock is
-released by the kernel if its process dies, so a killed worker cannot wedge the others.
+kernel runs. SQLite lets one connection write at a time; another writer waits for the
+driver's busy timeout (5 s) and then fails with "database is locked", and nbgrader then drops
+that student's autograde. A loaded machine, a slow disk or a long session elsewhere can hold
+the write lock that long. So in every process of a parallel run each ``Gradebook`` session
+(from its construction to ``close()``) holds an exclusive ``flock`` on
+``<gradebook file>.lock``: sessions queue for as long as it takes instead of timing out, while
+the kernels run in parallel. A server database (PostgreSQL) handles concurrent writers itself
+and gets no lock. The kernel releases the lock if its process dies, so a killed worker cannot
+wedge the others.
 """
 
 import fcntl

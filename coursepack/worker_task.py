@@ -2,9 +2,8 @@
 
 Workers of an existing cluster (``--scheduler``) need the course's venv and the course folder
 (they read ``submitted/`` and write ``autograded/``, so the folder must be shared), but not this
-repository on their ``sys.path``: ``grade_class`` registers this module with cloudpickle by
-value, and the function puts the course root on the path before importing the grading code
-from it.
+repository on their ``sys.path``: ``grade_class`` sends this function's code (``ByValue``),
+and the function puts the course root on the path before importing the grading code from it.
 """
 
 import sys
