@@ -59,7 +59,7 @@ def main() -> None:
     notebooks = sorted(rows[-1][1])
     short = [name.split("_")[0] for name in notebooks]
     width = max(len(student) for student, _, _ in rows)
-    print(f"\nAutograded points per question (proofs are graded by hand in formgrader)\n")
+    print("\nAutograded points per question (proofs are graded by hand in formgrader)\n")
     print(f"{'student':<{width}}  " + "  ".join(f"{name:>5}" for name in short) + "  total")
     for student, per_notebook, total in rows:
         cells = "  ".join(f"{per_notebook[name]:5.2f}" if name in per_notebook else "    -" for name in notebooks)

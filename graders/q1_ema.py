@@ -182,7 +182,7 @@ def formulas_describe_your_own_ema(student, rng):
         sample_mean, sample_var, what = simulated_moments(student, g, b)
         for step in range(1, SIMULATION_STEPS + 1):
             point = {k: step, beta: b, mu: m0, sigma: s}
-            true_mean, true_var = float(MEAN.subs(point)), float(VARIANCE.subs(point))
+            true_var = float(VARIANCE.subs(point))
             if law == "Gaussian":
                 mean_tol = stats.gaussian_mean_tolerance(true_var, SIMULATION_RUNS, delta)
                 low, high = stats.gaussian_variance_interval(true_var, SIMULATION_RUNS, delta)
