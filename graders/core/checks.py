@@ -10,6 +10,7 @@ its traceback goes to the instructor's log only.
 """
 
 import logging
+import textwrap
 import zlib
 from dataclasses import dataclass, field
 from typing import Callable
@@ -21,6 +22,7 @@ from graders.core.submission import NotChecked, Submission
 log = logging.getLogger("graders")
 
 DEFAULT_TIME_LIMIT = 30.0
+FEEDBACK_WIDTH = 100
 
 
 class Fail(Exception):
@@ -140,10 +142,16 @@ def feedback_text(result: CellResult) -> str:
     lines = [f"Autograded outside your notebook: {_points(result.earned)} / {_points(result.points)} points"]
     for outcome in result.outcomes:
         mark = "PASS" if outcome.passed else "FAIL"
-        lines.append(f"[{mark}] {outcome.check.name} ({_points(outcome.earned)}/{_points(outcome.check.points)}): {outcome.check.prop}")
+        lines.append(_wrap(f"[{mark}] {outcome.check.name} ({_points(outcome.earned)}/{_points(outcome.check.points)}): {outcome.check.prop}"))
         if outcome.message:
-            lines.append(f"       {outcome.message}")
+            lines.append(_wrap(outcome.message, first="       "))
     return "\n".join(lines) + "\n"
+
+
+def _wrap(text: str, first: str = "") -> str:
+    """Lines of at most ``FEEDBACK_WIDTH`` characters: formgrader shows outputs without wrapping."""
+    return textwrap.fill(text, FEEDBACK_WIDTH, initial_indent=first, subsequent_indent="       ",
+                         break_long_words=False, break_on_hyphens=False)
 
 
 def _points(value: float) -> str:
