@@ -44,6 +44,15 @@ def is_autograded_test(cell) -> bool:
     return cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
 
 
+def answer_sources(nb) -> dict[str, str]:
+    """{grade_id: source} of the notebook's answer (solution) cells."""
+    return {
+        cell.metadata["nbgrader"]["grade_id"]: cell.source
+        for cell in nb.cells
+        if utils.is_solution(cell) and "grade_id" in cell.metadata.get("nbgrader", {})
+    }
+
+
 def load_question(notebook: str):
     """The ``Question`` of ``graders/<notebook>.py``, or None for a notebook we do not grade."""
     try:
@@ -88,7 +97,7 @@ class TrustedExecute(Execute):
                         transport.install(probe_source(question.probes))
                     except KernelDied:  # restarts ran out: every check below scores 0 with a message
                         log.error("%s: the student's kernel kept dying", resources["unique_key"])
-                    self._grade_test_cells(question, Submission(transport))
+                    self._grade_test_cells(question, Submission(transport, answer_sources(self.nb)))
                 finally:
                     transport.close()
         self.set_widgets_metadata()

@@ -15,7 +15,7 @@ import nbformat
 
 from coursepack import example_class
 from graders.core.submission import Submission, probe_source
-from graders.plugin import is_autograded_test, load_question
+from graders.plugin import answer_sources, is_autograded_test, load_question
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,7 +48,8 @@ def submission_for(answers: example_class.Answers):
     question = load_question(answers.notebook)
     release = ROOT / "release" / example_class.ASSIGNMENT / f"{answers.notebook}.ipynb"
     notebook = example_class.fill(release, answers)
-    return question, Submission(InProcessTransport(notebook, probe_source(question.probes)))
+    transport = InProcessTransport(notebook, probe_source(question.probes))
+    return question, Submission(transport, answer_sources(notebook))
 
 
 def grade(answers: example_class.Answers) -> dict:

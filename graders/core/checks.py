@@ -17,16 +17,13 @@ from typing import Callable
 
 import torch
 
-from graders.core.submission import NotChecked, Submission
+from graders.core.errors import Fail, NotChecked
+from graders.core.submission import Submission
 
 log = logging.getLogger("graders")
 
 DEFAULT_TIME_LIMIT = 30.0
 FEEDBACK_WIDTH = 100
-
-
-class Fail(Exception):
-    """The property does not hold; the message says what was tried, expected and returned."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +117,11 @@ class Question:
         for check in self.cells[cell]:
             result.outcomes.append(run_check(check, submission, salt))
         return result
+
+
+def subseed(rng: torch.Generator) -> int:
+    """A seed drawn from a check's generator, for work seeded outside torch (SymPy sampling)."""
+    return int(torch.randint(2**31, (1,), generator=rng))
 
 
 def run_check(check: Check, submission: Submission, salt: int = 0) -> Outcome:

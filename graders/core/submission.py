@@ -12,28 +12,13 @@ from pathlib import Path
 from typing import Protocol
 
 from graders.core import symbolic
+from graders.core.errors import KernelDied, NotChecked, ProbeTimeout, StudentCodeError  # noqa: F401 (re-exported)
 from graders.probes import runtime
 
 PROBE_DIR = Path(__file__).resolve().parent.parent / "probes"
 
 #: Largest reply accepted from the student's side.
 MAX_REPLY_BYTES = 256 * 2**20
-
-
-class NotChecked(Exception):
-    """The answer could not be examined (crash, hang, garbage): the check scores 0 with this message."""
-
-
-class StudentCodeError(NotChecked):
-    """The student's code raised while the grader called it."""
-
-
-class ProbeTimeout(NotChecked):
-    """The student's code did not answer before the check's deadline."""
-
-
-class KernelDied(NotChecked):
-    """The student's kernel died (``os._exit``, a segfault, the memory cap) during a call."""
 
 
 class Transport(Protocol):
@@ -52,9 +37,16 @@ def probe_source(question_probes: str | None) -> str:
 class Submission:
     """One student's notebook, as seen through probes; checks receive this."""
 
-    def __init__(self, transport: Transport):
+    def __init__(self, transport: Transport, sources: dict[str, str] | None = None):
+        """``sources``: the text of the student's answer cells by grade_id, as submitted."""
         self._transport = transport
+        self._sources = sources or {}
         self._deadline = None
+
+    def source(self, grade_id: str) -> str:
+        """The text of the student's answer cell ``grade_id`` (empty if there is none): judged
+        by the grader itself, where the student's process cannot interfere."""
+        return self._sources.get(grade_id, "")
 
     def set_deadline(self, seconds: float) -> None:
         self._deadline = time.monotonic() + seconds

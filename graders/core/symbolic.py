@@ -18,6 +18,7 @@ from typing import Callable
 
 import sympy as sp
 
+from graders.core.errors import Fail, NotChecked
 from graders.core.limits import TimeLimitExceeded, time_limited
 
 MAX_TEXT = 4000
@@ -67,8 +68,6 @@ def _allowed(symbols):
 
 def parse(text: str, symbols: dict, what: str = "the answer") -> sp.Expr:
     """Build a SymPy expression from ``text`` using only ``symbols`` and allow-listed constructs."""
-    from graders.core.submission import NotChecked
-
     try:
         return _Reader(symbols).read(str(text))
     except UnreadableAnswer as error:
@@ -185,6 +184,23 @@ def equivalent(
         proved = False
     how = "SymPy proves the difference is 0" if proved else "agrees at every sampled point"
     return Verdict(True, f"equivalent ({how})")
+
+
+def number_at(expr: sp.Expr, point: dict, what: str) -> float:
+    """``expr`` at ``point`` as a finite real number, or ``Fail`` naming ``what`` and the point."""
+    value = _evaluate(expr, point)
+    if value is None or abs(value.imag) > 1e-12 * max(1.0, abs(value)):
+        raise Fail(f"{what} is not a finite real number at {_show(point)}")
+    return value.real
+
+
+def isolated(function: Callable, time_limit: float = 10.0):
+    """``function()``: grader-side SymPy work on student-derived expressions (``subs``, ``solve``,
+    ``simplify``), under a time limit. ``NotChecked`` when the limit is exceeded."""
+    try:
+        return time_limited(function, time_limit)
+    except TimeLimitExceeded:
+        raise NotChecked(f"the grader's SymPy work on your answer took longer than {time_limit:g} s") from None
 
 
 def _evaluate(expr, point):
