@@ -5,9 +5,12 @@ is exercised in tests/test_end_to_end.py. Answer files under examples/class/atta
 and only ever graded through nbgrader.
 """
 
+import functools
+
 import pytest
 
 from coursepack import example_class
+from graders.plugin import load_question
 from tests.support import ROOT, grade
 
 EXAMPLES = sorted(
@@ -17,11 +20,20 @@ EXAMPLES = sorted(
 )
 
 
+NOTEBOOKS = sorted(p.stem for p in (ROOT / "release" / "midterm").glob("*.ipynb"))
+
+
+@functools.cache
+def graded(path) -> dict:
+    """{test cell: CellResult} of one example file, graded once per test session."""
+    return grade(example_class.read_answers(path))
+
+
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_example_gets_expected_score(path):
     answers = example_class.read_answers(path)
     assert answers.expect, f"{path} states no `# expect:` lines"
-    results = grade(answers)
+    results = graded(path)
     for cell, expected in answers.expect.items():
         result = results[cell]
         report = "\n".join(f"{o.check.name}: {o.earned}/{o.check.points} {o.message}" for o in result.outcomes)
@@ -38,7 +50,21 @@ def test_example_gets_expected_score(path):
                 assert outcome.message, f"{outcome.check.name} lost points without a message"
 
 
-@pytest.mark.parametrize("notebook", sorted(p.stem for p in (ROOT / "release" / "midterm").glob("*.ipynb")))
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_every_check_is_failed_by_some_example(notebook):
+    """A check no example fails is untested: it could be always true."""
+    failed = {
+        outcome.check.name
+        for path in EXAMPLES if path.stem == notebook
+        for result in graded(path).values()
+        for outcome in result.outcomes if not outcome.passed
+    }
+    question = load_question(notebook)
+    never = [check.name for checks in question.cells.values() for check in checks if check.name not in failed]
+    assert not never, f"no example in examples/class fails these checks of {notebook}: {never}"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_reference_scores_full(notebook):
     results = grade(example_class.reference_answers(ROOT, notebook))
     for cell, result in results.items():
