@@ -11,6 +11,7 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml
 	python3.11 -m venv .venv
 	.venv/bin/pip install --quiet --disable-pip-version-check -e '.[test]'
+	.venv/bin/python -m coursepack.proof_grading.install
 	touch $(STAMP)
 
 sandbox:
@@ -22,5 +23,6 @@ browser:
 demo: $(STAMP) sandbox
 	$(PY) -m coursepack.demo
 
+# Two workers, one test file each at a time (module fixtures such as a graded course run once).
 test: $(STAMP) sandbox browser
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile

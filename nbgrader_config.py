@@ -37,6 +37,7 @@ c.Sandbox.notebook_timeout = 900  # wall-clock seconds for all of a notebook's s
 # Autograded cells are scored outside the student's kernel (graders/plugin.py).
 c.Autograde.autograde_preprocessors = [
     "graders.plugin.TrustedExecute",
+    "graders.sanitize.SanitizeStudentContent",  # inert outputs, no output metadata (docs/sandbox.md)
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -49,8 +50,16 @@ c.Autograde.autograde_preprocessors = [
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
+    "graders.sanitize.SanitizeStudentContent",
+    "coursepack.proof_grading.feedback_math.MathMLFeedback",  # maths offline (docs/proof_grading.md)
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+
+# Submissions hold regular files only, feedback only its pages, and collect enforces the owner
+# of each inbound folder (docs/sandbox.md).
+c.Autograde.pre_convert_hook = "graders.submission_files.clean_submission_hook"
+c.GenerateFeedback.post_convert_hook = "graders.submission_files.prune_feedback_hook"
+c.ExchangeFactory.collect = "coursepack.exchange.CheckedCollect"
 
 # `nbgrader zip_collect` (and `python -m coursepack.grade_class ASSIGNMENT --zip DIR`) reads
 # student ids from the file names of an LMS download. Canvas names a submitted file

@@ -6,12 +6,15 @@ autograder check: how many submissions it was run on, how many lost points on it
 ``<notebook>.png`` (a histogram of each question's scores) and ``report.html`` showing all of
 it. Scores come from the gradebook. Per-check results come from the autograded notebooks: the
 plugin stores them in each test cell's ``execute_result`` metadata (``graders.checks``), written
-after the student's kernel ran, so they are as trustworthy as the score itself.
+after the student's kernel ran. Only autograded test cells are read (a student's own output in
+that format is stripped by ``graders.sanitize``, and would be ignored here anyway), and records
+that do not match the checks registered for the cell are listed in ``rejected_records.txt``.
 """
 
 import csv
 import html
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,12 +53,14 @@ def write(root: Path, assignment: str, db_url: str, course_id: str, outcomes: di
     """Write the report files into ``out``; returns the HTML file."""
     out.mkdir(parents=True, exist_ok=True)
     notebooks, maxima, rows = read_scores(db_url, course_id, assignment, outcomes)
-    checks = read_checks(root, assignment, [row.student for row in rows if row.score is not None])
+    checks, rejected = read_checks(root, assignment, [row.student for row in rows if row.score is not None],
+                                   db_url, course_id)
     _write_scores_csv(out / "scores.csv", notebooks, rows)
     _write_checks_csv(out / "checks.csv", checks)
+    (out / "rejected_records.txt").write_text("".join(f"{line}\n" for line in rejected))
     pictures = {notebook: histogram(notebook, maxima[notebook], rows, out / f"{notebook}.png") for notebook in notebooks}
     path = out / "report.html"
-    path.write_text(_html(assignment, notebooks, maxima, rows, checks, pictures))
+    path.write_text(_html(assignment, notebooks, maxima, rows, checks, pictures, rejected))
     return path
 
 
@@ -79,29 +84,99 @@ def read_scores(db_url: str, course_id: str, assignment: str, outcomes: dict):
     return notebooks, maxima, [rows[student] for student in sorted(rows)]
 
 
-def read_checks(root: Path, assignment: str, students: list[str]) -> list[CheckStats]:
-    """Per-check counts over the autograded notebooks of these students."""
+def read_checks(root: Path, assignment: str, students: list[str], db_url: str | None = None,
+                course_id: str = "") -> tuple[list[CheckStats], list[str]]:
+    """(per-check counts over the autograded notebooks of these students, records rejected).
+
+    Only the records of the notebook's autograded test cells (as the gradebook lists them) are
+    read, each checked against the checks its question module registers for that cell; any
+    other is rejected with a reason, never counted."""
+    test_cells = _test_cells(db_url or f"sqlite:///{root / 'gradebook.db'}", course_id, assignment)
     stats: dict[tuple, CheckStats] = {}
+    rejected: list[str] = []
     for student in students:
         for path in sorted((root / "autograded" / student / assignment).glob("*.ipynb")):
-            for cell, records in _check_records(path):
+            known = _registered_checks(path.stem, assignment)
+            for cell, records in _test_cell_records(path, test_cells.get(path.stem, {})):
+                problem = record_problem(records, known.get(cell))
+                if problem:
+                    rejected.append(f"{student}/{path.stem}/{cell}: {problem}")
+                    continue
                 for record in records:
                     key = (path.stem, cell, record["check"])
                     entry = stats.setdefault(key, CheckStats(*key, points=record["points"]))
                     entry.runs += 1
                     entry.failed += record["earned"] < record["points"]
                     entry.earned += record["earned"]
-    return [stats[key] for key in sorted(stats)]
+    return [stats[key] for key in sorted(stats)], rejected
 
 
-def _check_records(path: Path):
-    notebook = json.loads(path.read_text())
-    for cell in notebook["cells"]:
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        for output in cell.get("outputs", []):
-            checks = output.get("metadata", {}).get("graders", {}).get("checks")
-            if output["output_type"] == "execute_result" and checks is not None:
-                yield grade_id, checks
+def record_problem(records, known: dict | None) -> str | None:
+    """Why ``records`` are not the grader's per-check results for a cell whose checks are
+    ``known`` ({name: points}), or None if they are."""
+    if known is None:
+        return "no checks are registered for this cell"
+    if not isinstance(records, list) or not all(isinstance(r, dict) and set(r) == RECORD_KEYS for r in records):
+        return "records are not a list of {check, points, earned}"
+    names = [r["check"] for r in records]
+    if sorted(map(str, names)) != sorted(known) or not all(isinstance(n, str) for n in names):
+        return f"checks {names!r} are not the registered {sorted(known)!r}"
+    for record in records:
+        points, earned = record["points"], record["earned"]
+        if not _is_number(points) or points != known[record["check"]]:
+            return f"{record['check']}: points {points!r} are not the registered {known[record['check']]!r}"
+        if not _is_number(earned) or not 0 <= earned <= points:
+            return f"{record['check']}: earned {earned!r} is not within 0..{points!r}"
+    return None
+
+
+RECORD_KEYS = {"check", "points", "earned"}
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _test_cells(db_url: str, course_id: str, assignment: str) -> dict[str, dict[str, float]]:
+    """{notebook: {autograded test cell: points}}: grade cells that are not answer cells."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db_url, course_id) as gradebook:
+        return {
+            notebook.name: {cell.name: cell.max_score for cell in notebook.grade_cells
+                            if cell.cell_type == "code" and cell.name not in {s.name for s in notebook.solution_cells}}
+            for notebook in gradebook.find_assignment(assignment).notebooks
+        }
+
+
+def _registered_checks(notebook: str, assignment: str) -> dict[str, dict[str, float]]:
+    """{cell: {check name: points}} of the question module, or {} for a notebook without one."""
+    from graders.plugin import load_question
+
+    question = load_question(notebook, assignment)
+    if question is None:
+        return {}
+    return {cell: {check.name: check.points for check in checks} for cell, checks in question.cells.items()}
+
+
+def _test_cell_records(path: Path, test_cells: dict):
+    """(cell, records) of the first cell with each test cell's id, from its execute_result."""
+    seen = set()
+    for cell in _mapping(json.loads(path.read_text())).get("cells", []):
+        nbgrader = _mapping(_mapping(_mapping(cell).get("metadata")).get("nbgrader"))
+        grade_id = nbgrader.get("grade_id")
+        if (cell.get("cell_type") != "code" or grade_id not in test_cells or grade_id in seen
+                or not nbgrader.get("grade") or nbgrader.get("solution")):
+            continue
+        seen.add(grade_id)
+        results = [_mapping(o) for o in cell.get("outputs", []) if _mapping(o).get("output_type") == "execute_result"]
+        if results:
+            yield grade_id, _mapping(_mapping(results[-1].get("metadata")).get("graders")).get("checks")
+
+
+def _mapping(value) -> dict:
+    """``value`` if it is a dict, else an empty one: a hand-edited notebook may hold anything."""
+    return value if isinstance(value, dict) else {}
 
 
 def histogram(notebook: str, max_score: float, rows: list[Row], path: Path) -> Path:
@@ -142,7 +217,7 @@ def _number(value) -> str:
     return "" if value is None else f"{value:g}"
 
 
-def _html(assignment, notebooks, maxima, rows, checks, pictures) -> str:
+def _html(assignment, notebooks, maxima, rows, checks, pictures, rejected) -> str:
     e = html.escape
     head = "".join(f"<th>{e(n)}<br>/{maxima[n]:g}</th>" for n in notebooks)
     body = "".join(
@@ -173,5 +248,6 @@ Scores include manual grades given so far; "manual" marks submissions with cells
 <table><tr><th>student</th><th>status</th><th>score</th><th>manual</th>{head}</tr>{body}</table>
 <h2>Autograder checks, most failed first</h2>
 <table><tr><th>notebook</th><th>cell</th><th>check</th><th>points</th><th>lost points</th><th>failure rate</th></tr>{check_rows}</table>
+<p>{len(rejected)} cells' check records were not the grader's and were not counted (<a href="rejected_records.txt">rejected_records.txt</a>).</p>
 </body></html>
 """

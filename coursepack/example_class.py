@@ -10,9 +10,12 @@ into ``submitted/<student>/<assignment>/`` with those cells filled in; a student
 the notebooks they answered, except a student with no answer files at all (``blank``), who
 submits every released notebook untouched. The student ``reference`` answers every cell with
 the instructor's solution, read from ``source/``. Files under ``examples/class/<student>/files/``
-are submitted beside the notebooks (attacks: a ``torch.py`` shadowing the library).
+are submitted beside the notebooks (attacks: a ``torch.py`` shadowing the library). Header lines
+``# symlink: <name> -> <target>`` and ``# fifo: <name>`` put a symbolic link or a named pipe into
+the submitted folder (attacks on the copies nbgrader makes; a link may replace a notebook).
 """
 
+import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -25,6 +28,8 @@ ASSIGNMENT = "midterm"
 SECTION = re.compile(r"^# %% (\S+)\s*$", re.MULTILINE)
 EXPECT = re.compile(r"^# expect: (\S+)=(full|zero|partial|less)\s*$", re.MULTILINE)
 BASELINE = re.compile(r"^# no-better-than: (\S+)\s*$", re.MULTILINE)
+SYMLINK = re.compile(r"^# symlink: (\S+) -> (\S+)\s*$", re.MULTILINE)
+FIFO = re.compile(r"^# fifo: (\S+)\s*$", re.MULTILINE)
 SOLUTION = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
 
 
@@ -35,6 +40,8 @@ class Answers:
     cells: dict[str, str]
     expect: dict[str, str] = field(default_factory=dict)
     baseline: str | None = None
+    symlinks: dict[str, str] = field(default_factory=dict)
+    fifos: list[str] = field(default_factory=list)
 
 
 def read_answers(path: Path) -> Answers:
@@ -42,12 +49,19 @@ def read_answers(path: Path) -> Answers:
     parts = SECTION.split(text)
     cells = {name: body.strip("\n") + "\n" for name, body in zip(parts[1::2], parts[2::2])}
     baseline = BASELINE.search(parts[0])
-    return Answers(path.parent.name, path.stem, cells, dict(EXPECT.findall(parts[0])), baseline and baseline.group(1))
+    return Answers(path.parent.name, path.stem, cells, dict(EXPECT.findall(parts[0])), baseline and baseline.group(1),
+                   dict(SYMLINK.findall(parts[0])), FIFO.findall(parts[0]))
+
+
+def assignment_of(course: Path, notebook: str) -> str:
+    """The assignment whose ``release/<assignment>/`` holds ``notebook`` (names are unique)."""
+    (release,) = (course / "release").glob(f"*/{notebook}.ipynb")
+    return release.parent.name
 
 
 def reference_answers(course: Path, notebook: str) -> Answers:
     """The instructor's solutions from the source notebook, markers removed."""
-    nb = nbformat.read(course / "source" / ASSIGNMENT / f"{notebook}.ipynb", as_version=4)
+    nb = nbformat.read(course / "source" / assignment_of(course, notebook) / f"{notebook}.ipynb", as_version=4)
     cells = {
         cell.metadata["nbgrader"]["grade_id"]: SOLUTION.sub("", cell.source)
         for cell in nb.cells
@@ -70,6 +84,15 @@ def fill(release: Path, answers: Answers):
     return nb
 
 
+def _special_files(answers: Answers, target: Path) -> None:
+    for name, link_target in answers.symlinks.items():
+        (target / name).unlink(missing_ok=True)
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(link_target, target / name)
+    for name in answers.fifos:
+        os.mkfifo(target / name)
+
+
 def students(course: Path) -> list[str]:
     return ["reference"] + sorted(p.name for p in (course / "examples" / "class").iterdir() if p.is_dir())
 
@@ -86,10 +109,12 @@ def build(course: Path, only: list[str] | None = None) -> list[str]:
     release = course / "release" / ASSIGNMENT
     built = []
     for student in only or students(course):
+        answered = {answers.notebook: answers for answers in all_answers(course, student)}
+        if answered and not any(notebook.stem in answered for notebook in release.glob("*.ipynb")):
+            continue  # this student's answers belong to another assignment
         target = course / "submitted" / student / ASSIGNMENT
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir(parents=True)
-        answered = {answers.notebook: answers for answers in all_answers(course, student)}
         for notebook in sorted(release.glob("*.ipynb")):
             answers = answered.get(notebook.stem)
             if answers is not None:
@@ -99,5 +124,7 @@ def build(course: Path, only: list[str] | None = None) -> list[str]:
         files = course / "examples" / "class" / student / "files"
         if files.is_dir():
             shutil.copytree(files, target, dirs_exist_ok=True)
+        for answers in answered.values():
+            _special_files(answers, target)
         built.append(student)
     return built

@@ -33,6 +33,7 @@ from graders.core.checks import CellResult, feedback_text
 from graders.core.kernel import KernelTransport
 from graders.core.submission import KernelDied, Submission, probe_source
 from graders.sandbox import Sandbox
+from graders.submission_files import special_entries
 
 log = logging.getLogger("graders")
 
@@ -44,6 +45,10 @@ def is_autograded_test(cell) -> bool:
     return cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
 
 
+class SubmissionNotClean(RuntimeError):
+    """A submission folder still holds links or special files when grading starts."""
+
+
 def answer_sources(nb) -> dict[str, str]:
     """{grade_id: source} of the notebook's answer (solution) cells."""
     return {
@@ -53,15 +58,16 @@ def answer_sources(nb) -> dict[str, str]:
     }
 
 
-def load_question(notebook: str):
-    """The ``Question`` of ``graders/<notebook>.py``, or None for a notebook we do not grade."""
-    try:
-        module = importlib.import_module(f"graders.{notebook}")
-    except ModuleNotFoundError as error:
-        if error.name == f"graders.{notebook}":
-            return None
-        raise
-    return module.QUESTION
+def load_question(notebook: str, assignment: str | None = None):
+    """The ``Question`` of ``graders/<assignment>/<notebook>.py``, else of the flat
+    ``graders/<notebook>.py``, or None for a notebook we do not grade."""
+    for name in ([f"graders.{assignment}.{notebook}"] if assignment else []) + [f"graders.{notebook}"]:
+        try:
+            return importlib.import_module(name).QUESTION
+        except ModuleNotFoundError as error:
+            if error.name not in (name, name.rsplit(".", 1)[0]):  # a module it imports is missing
+                raise
+    return None
 
 
 class TrustedExecute(Execute):
@@ -72,10 +78,19 @@ class TrustedExecute(Execute):
     ).tag(config=True)
 
     def preprocess(self, nb, resources, km=None):
-        question = load_question(resources["unique_key"])
+        question = load_question(resources["unique_key"], resources["nbgrader"]["assignment"])
+        submission = Path(resources["metadata"]["path"])  # autograded/<student>/<assignment>
+        submitted = submission.parents[2] / "submitted" / submission.parent.name / submission.name
+        if submitted.is_dir() and special_entries(submitted):
+            # The pre-convert hook did not drop them, so nbgrader copied what the links point to
+            # into this folder: grade nothing for this student (fail closed).
+            raise SubmissionNotClean(
+                f"{submitted} still holds links or special files: run nbgrader with this course's "
+                "nbgrader_config.py (Autograde.pre_convert_hook), which drops them"
+            )
         self._output_sizes = {}
         sandbox = Sandbox(parent=self)
-        with sandbox.open(Path(resources["metadata"]["path"])) as box:
+        with sandbox.open(submission) as box:
             kernel_name = self.kernel_name or nb.metadata.get("kernelspec", {}).get("name", "python3")
             km = box.kernel_manager(kernel_name=kernel_name, parent=self)
             if question is None:

@@ -10,6 +10,11 @@ autograd gradients, computed in the student's kernel by the probe in
 ``torch.nn.functional.kl_div`` and ``binary_cross_entropy_with_logits``, then ``objective_gap``
 against minus the mean entropy, then the theorem itself on the student's own three functions.
 
+Cell ``q2_steps_tests`` checks the proof's steps for one data point whose labels have a share p
+of +1: the cross-entropies of a single +1 and -1 label, the KL divergence (also at the unanimous
+ends p = 0 and p = 1, where 0 log 0 = 0), the gap (free of f), and that the student's own steps
+fit together: kl_point - (p nll_plus + (1 - p) nll_minus) = gap_point, the theorem per point.
+
 Tolerances (float64): values rtol 1e-9 + atol 1e-12, gradients rtol 1e-8 + atol 1e-13. A
 stable float64 evaluation of these means of at most a few thousand terms of size <= 1e4 is
 accurate to about 1e-13 relative. The margin accepts any stable formula, including
@@ -18,11 +23,14 @@ e^{-20} ~ 2e-9 absolute on a term >= 20 (1e-10 relative), its gradient by up to 
 relative. A label frequency rounded to float32 (error ~1e-8 relative) is still caught.
 """
 
+import sympy as sp
 import torch
 import torch.nn.functional as F
 
 from graders.core import numeric
-from graders.core.checks import Fail, Question
+from graders.core.checks import Fail, Question, subseed
+from graders.core.steps import Step, declare_steps, expect_equivalent
+from graders.core.symbolic import equivalent, isolated, number_at
 
 QUESTION = Question("q2_multilabel_kl", probes="q2_multilabel_kl")
 
@@ -158,42 +166,42 @@ def random_cases(rng):
 # ------------------------------------------------------------------ q2_objectives_tests
 
 
-@QUESTION.check("q2_objectives_tests", points=1.0)
+@QUESTION.check("q2_objectives_tests", points=0.75)
 def kl_objective_is_the_mean_kl_divergence(student, rng):
     """`kl_objective` equals (1/N) sum_i KL(P_i || mu(f_i)), with 0 log 0 = 0, for random logits and labels (n = 1, N = 1, unanimous rows, integer and float Y)."""
     for logits, Y in random_cases(rng):
         expect_matches_reference(student, "kl_objective", logits, Y)
 
 
-@QUESTION.check("q2_objectives_tests", points=1.0)
+@QUESTION.check("q2_objectives_tests", points=0.5)
 def logistic_objective_is_the_mean_logistic_loss(student, rng):
     """`logistic_objective` equals (1/(nN)) sum_ij log(1 + exp(-Y_ij f_i)) for random logits and labels (n = 1, N = 1, integer and float Y)."""
     for logits, Y in random_cases(rng):
         expect_matches_reference(student, "logistic_objective", logits, Y)
 
 
-@QUESTION.check("q2_objectives_tests", points=0.75)
+@QUESTION.check("q2_objectives_tests", points=0.5)
 def kl_objective_gradient(student, rng):
     """Autograd through your `kl_objective` gives the right gradient in the logits (unanimous rows and logits exactly 0 included)."""
     for logits, Y in random_cases(rng):
         expect_gradient_matches_reference(student, "kl_objective", logits, Y)
 
 
-@QUESTION.check("q2_objectives_tests", points=0.75)
+@QUESTION.check("q2_objectives_tests", points=0.5)
 def logistic_objective_gradient(student, rng):
     """Autograd through your `logistic_objective` gives the right gradient in the logits (logits exactly 0 included)."""
     for logits, Y in random_cases(rng):
         expect_gradient_matches_reference(student, "logistic_objective", logits, Y)
 
 
-@QUESTION.check("q2_objectives_tests", points=0.5)
+@QUESTION.check("q2_objectives_tests", points=0.25)
 def kl_objective_for_extreme_logits(student, rng):
     """`kl_objective` and its gradient stay finite and accurate for |logits| up to 1e4 (no inf, no nan)."""
     for N, n, dtype in [(12, 4, torch.float64), (40, 1, torch.int64)]:
         expect_gradient_matches_reference(student, "kl_objective", extreme_logits(rng, N), labels(rng, N, n, dtype))
 
 
-@QUESTION.check("q2_objectives_tests", points=0.75)
+@QUESTION.check("q2_objectives_tests", points=0.25)
 def logistic_objective_for_extreme_logits(student, rng):
     """`logistic_objective` and its gradient stay finite and accurate for |logits| up to 1e4 (no inf, no nan)."""
     for N, n, dtype in [(12, 4, torch.float64), (40, 1, torch.int64)]:
@@ -258,3 +266,85 @@ def kl_minus_logistic_is_the_gap(student, rng):
                     f"= {difference:.12g}, but objective_gap(Y) = {gap:.12g}; the two objectives must differ by "
                     "objective_gap(Y) whatever the logits"
                 )
+
+
+# ------------------------------------------------------------------ q2_steps_tests
+
+f = sp.Symbol("f", real=True)  # the logit f_theta(X) of one data point
+p = sp.Symbol("p", nonnegative=True)  # its share of +1 labels, 0 <= p <= 1
+STEP_SYMBOLS = {"f": f, "p": p}
+
+
+def x_log_x(q):
+    """q log q with 0 log 0 = 0 (the entropy's convention)."""
+    return sp.Piecewise((0, sp.Eq(q, 0)), (q * sp.log(q), True))
+
+
+NLL_PLUS = sp.log(1 + sp.exp(-f))  # -log mu(f)_(+1) = -log(1 / (1 + e^-f))
+NLL_MINUS = sp.log(1 + sp.exp(f))  # -log mu(f)_(-1) = -log(1 / (1 + e^f))
+GAP_POINT = x_log_x(p) + x_log_x(1 - p)  # minus the entropy of (1 - p, p)
+KL_POINT = GAP_POINT + p * NLL_PLUS + (1 - p) * NLL_MINUS  # cross-entropy minus entropy
+
+
+def sample_point(rng):
+    """A point with mixed labels (0 < p < 1; the ends are checked apart), a logit of either sign."""
+    return {f: rng.uniform(-15, 15), p: rng.uniform(0.001, 0.999)}
+
+
+declare_steps(QUESTION, "q2_steps_tests", [
+    Step("nll_plus", NLL_PLUS, "-log mu(f)_(+1), the cross-entropy of one +1 label", points=0.5),
+    Step("nll_minus", NLL_MINUS, "-log mu(f)_(-1), the cross-entropy of one -1 label",
+         points=0.5),
+    Step("kl_point", KL_POINT, "D_KL(P || mu(f)) for a share p of +1 labels, 0 < p < 1",
+         points=0.75),
+], STEP_SYMBOLS, sample_point)
+
+
+@QUESTION.check("q2_steps_tests", points=0.25)
+def kl_point_at_unanimous_labels(student, rng):
+    """`kl_point` at p = 0 and p = 1 (unanimous labels, 0 log 0 = 0) is the cross-entropy of the
+    one label present: log(1 + e^f) and log(1 + e^-f), for random f."""
+    answer = student.expression("kl_point", STEP_SYMBOLS)
+    for share, expected, labels_are in [(0, NLL_MINUS, "all -1"), (1, NLL_PLUS, "all +1")]:
+        for _ in range(3):
+            point = {p: share, f: float(torch.empty(()).uniform_(-15, 15, generator=rng))}
+            what = f"`kl_point` at p = {share} ({labels_are} labels)"
+            try:
+                got = number_at(answer, point, what)
+            except Fail as failure:
+                raise Fail(f"{failure}: with 0 log 0 = 0 it is a number; write q log q so that "
+                           "it is 0 at q = 0 (e.g. with sp.Piecewise)") from None
+            want = number_at(expected, point, "the cross-entropy")
+            if abs(got - want) > 1e-9 * max(1.0, abs(want)):
+                raise Fail(f"{what} and f = {point[f]:.6g} gives {got:.10g}, expected {want:.10g} "
+                           "(the cross-entropy of the one label present, 0 log 0 = 0)")
+
+
+@QUESTION.check("q2_steps_tests", points=0.5)
+def gap_point_is_minus_the_entropy_in_p_alone(student, rng):
+    """`gap_point` = kl_point - mean logistic loss of the labels, minus the entropy of (1 - p, p),
+    written without f: it does not depend on the logit."""
+    answer = student.expression("gap_point", STEP_SYMBOLS)
+    if f in answer.free_symbols:
+        raise Fail(f"`gap_point` = {sp.sstr(answer)[:200]} contains f: the gap between the two "
+                   "objectives must not depend on the logit (write it in terms of p alone)")
+    expect_equivalent(student, "gap_point", GAP_POINT, "kl_point minus the mean logistic loss",
+                      STEP_SYMBOLS, sample_point, rng)
+
+
+@QUESTION.check("q2_steps_tests", points=0.5)
+def your_steps_give_the_theorem_for_one_point(student, rng):
+    """Your steps fit together: your `kl_point` minus the mean of your `nll_plus` (share p) and
+    `nll_minus` (share 1 - p) is your `gap_point`, and your `kl_point` depends on f."""
+    kl = student.expression("kl_point", STEP_SYMBOLS)
+    nll_plus = student.expression("nll_plus", STEP_SYMBOLS)
+    nll_minus = student.expression("nll_minus", STEP_SYMBOLS)
+    gap = student.expression("gap_point", STEP_SYMBOLS)
+    if f not in kl.free_symbols:
+        raise Fail(f"`kl_point` = {sp.sstr(kl)[:200]} does not contain f: a divergence from "
+                   "mu(f) depends on the logit")
+    difference = isolated(lambda: kl - (p * nll_plus + (1 - p) * nll_minus))
+    verdict = equivalent(difference, gap, sample_point, seed=subseed(rng))
+    if not verdict.equivalent:
+        raise Fail("your kl_point - (p nll_plus + (1 - p) nll_minus) is not your gap_point: "
+                   f"{verdict.detail}")

@@ -4,10 +4,23 @@ Theorem. If (a, b) separates the data (every margin z_i = Y_i (a^T X_i + b) > 0)
 (a) for every eps > 0 some C > 0 gives L(Ca, Cb) = sum_i log(1 + exp(-C z_i)) < eps, so p* = 0;
 (b) L(a, b) > 0 for every (a, b), so no point attains it.
 
+Proof of (a): with t = min_i z_i > 0, every term is at most log(1 + e^{-Ct}), so
+L(Ca, Cb) <= N log(1 + e^{-Ct}) (the worst case: all N margins equal to t), which tends to 0 as
+C -> oo; C = log(N/eps)/t gives N log(1 + eps/N) < eps for every eps > 0 (log(1 + x) < x). The
+seed's "e^{-Ct} < e^{eps/N} - 1, i.e. C = -log(e^{eps/N} - 1)/t" is negative once eps/N > log 2.
+
 Cell ``q3_loss_and_scale_tests`` checks ``logistic_loss`` against a 40-digit mpmath evaluation
 (on ordinary data, at margins down to -1e4, and at margins up to 700 where a float formula that
 rounds log(1 + e^{-z}) to 0 contradicts part (b)), then ``scale_for_epsilon``: the loss of
-(C a, C b), evaluated by the same trusted mpmath sum, must be below eps (part (a)).
+(C a, C b), evaluated by the same trusted mpmath sum, must be below eps (part (a)), for eps from
+1e-12 up to 0.999 (above log 2 with N = 1 too).
+
+Cell ``q3_steps_tests`` grades the proof's two steps by their properties, not by one formula
+(many bounds and many C are right): ``loss_bound`` is at least the worst-case loss
+N log(1 + e^{-Ct}) on a grid of (C, t, N) and tends to 0 as C -> oo; ``scale_formula`` is a
+finite C > 0 at which both the student's own bound and the true worst-case loss are below eps,
+on a grid with eps up to 0.999, N = 1 to 1e4 and t down to 1e-6. A guessed bound (0) earns
+nothing: its limit only counts for a valid bound.
 
 Exact margins. Data for the loss checks are dyadic (X, a, b multiples of 1/8 or 1/32, small
 magnitudes), so Y_i (a^T X_i + b) is computed exactly in float64 whatever the summation order:
@@ -21,14 +34,28 @@ which returns x for x > 20 (relative error e^{-20}/20 ~ 1e-10).
 import math
 
 import mpmath
+import sympy as sp
 import torch
 
 from graders.core import numeric
 from graders.core.checks import Fail, Question
+from graders.core.errors import NotChecked
+from graders.core.symbolic import isolated, number_at
 
 QUESTION = Question("q3_separable_logreg")
 
+t = sp.Symbol("t", positive=True)  # the smallest margin of the separating (a, b)
+N = sp.Symbol("N", positive=True, integer=True)
+eps = sp.Symbol("eps", positive=True)  # 0 < eps < 1
+C = sp.Symbol("C", positive=True)
+SYMBOLS = {"t": t, "N": N, "eps": eps, "C": C}
+
+#: The loss of (C a, C b) when all N margins equal t: the largest with smallest margin t.
+WORST_CASE_LOSS = N * sp.log(1 + sp.exp(-C * t))
+
 RTOL = 1e-9
+#: eps tried for part (a): above log 2 (where e^{eps/N} - 1 > 1) down to 1e-12.
+EPSILONS = [0.999, 0.9, 0.7, 0.5, 0.1, 1e-3, 1e-6, 1e-12]
 #: Below this exact loss, a float64 answer may round to 0 (the spec's threshold).
 SMALLEST_POSITIVE = 1e-300
 DIGITS = 40
@@ -150,7 +177,7 @@ def expect_scale(student, a, b, X, Y, eps: float, label: str) -> None:
 # ------------------------------------------------------------------ q3_loss_and_scale_tests
 
 
-@QUESTION.check("q3_loss_and_scale_tests", points=1.25)
+@QUESTION.check("q3_loss_and_scale_tests", points=1.0)
 def logistic_loss_matches_the_exact_value(student, rng):
     """`logistic_loss` returns the 0-d float64 tensor sum_i log(1 + exp(-Y_i (a^T X_i + b))) on random data (N = 1 to 60, p = 1 to 10)."""
     for N, p in [(1, 1), (6, 3), (60, 10)]:
@@ -158,7 +185,7 @@ def logistic_loss_matches_the_exact_value(student, rng):
         expect_loss(student, a, b, X, Y, "margins between -4 and 4")
 
 
-@QUESTION.check("q3_loss_and_scale_tests", points=1.0)
+@QUESTION.check("q3_loss_and_scale_tests", points=0.5)
 def logistic_loss_finite_for_margins_down_to_minus_1e4(student, rng):
     """`logistic_loss` is finite and accurate for margins down to -1e4 (exp(-z) overflows there)."""
     for N, low, high in [(1, -1e4, -1e4), (20, -1e4, -1e3), (30, -800.0, 50.0)]:
@@ -167,7 +194,7 @@ def logistic_loss_finite_for_margins_down_to_minus_1e4(student, rng):
         expect_loss(student, a, b, X, Y, f"margins from {low:g} to {high:g}")
 
 
-@QUESTION.check("q3_loss_and_scale_tests", points=1.0)
+@QUESTION.check("q3_loss_and_scale_tests", points=0.75)
 def logistic_loss_never_rounds_to_zero(student, rng):
     """Part (b) in floating point: `logistic_loss` is > 0 and accurate for margins from 37 to 690 (exact loss >= 1e-300), and within 1e-300 of it up to 700."""
     for N, low, high in [(10, 37.0, 60.0), (25, 100.0, 400.0), (8, 600.0, 690.0), (1, 690.75, 690.75), (5, 695.0, 700.0)]:
@@ -176,28 +203,137 @@ def logistic_loss_never_rounds_to_zero(student, rng):
         expect_loss(student, a, b, X, Y, f"margins from {low:g} to {high:g}")
 
 
-@QUESTION.check("q3_loss_and_scale_tests", points=1.5)
+@QUESTION.check("q3_loss_and_scale_tests", points=1.0)
 def scale_for_epsilon_reaches_eps(student, rng):
-    """Part (a): `scale_for_epsilon` returns a finite C > 0 with loss(C a, C b) < eps, for eps from 0.5 down to 1e-12 (N = 1 to 300, p = 1 to 20)."""
-    for N, p, spread, scale in [(1, 1, 1.0, 1.0), (12, 2, 3.0, 0.01), (300, 20, 50.0, 100.0)]:
-        a, b, X, Y = separable_data(rng, N, p, spread, scale)
-        for eps in [0.5, 0.1, 1e-3, 1e-6, 1e-12]:
-            expect_scale(student, a, b, X, Y, eps, f"margins of (a, b) spread by a factor {spread:g}")
+    """Part (a): a finite C > 0 with loss(C a, C b) < eps, eps from 1e-12 up to 0.999 (N = 1 too).
 
-
-@QUESTION.check("q3_loss_and_scale_tests", points=0.75)
-def scale_for_epsilon_with_a_point_near_the_boundary(student, rng):
-    """Part (a) when one point is almost on the separating hyperplane (margin 1e-6 to 1e-3, others up to 1e3): C must grow with 1/(smallest margin)."""
-    for N, p, closest in [(40, 3, 1e-3), (200, 5, 1e-6)]:
-        a, b, X, Y = separable_data(rng, N, p, 1e3, 1.0, closest=closest)
-        for eps in [0.5, 1e-4, 1e-12]:
-            expect_scale(student, a, b, X, Y, eps, f"smallest margin {closest:g}")
+    N = 1 to 300, p = 1 to 20; eps above log 2 with N = 1 is where the seed's C is negative.
+    """
+    sets = [(1, 1, 1.0, 1.0), (2, 3, 2.0, 0.1), (12, 2, 3.0, 0.01), (300, 20, 50.0, 100.0)]
+    for n, p, spread, scale in sets:
+        a, b, X, Y = separable_data(rng, n, p, spread, scale)
+        label = f"margins of (a, b) spread by a factor {spread:g}"
+        for epsilon in EPSILONS:
+            expect_scale(student, a, b, X, Y, epsilon, label)
 
 
 @QUESTION.check("q3_loss_and_scale_tests", points=0.5)
+def scale_for_epsilon_with_a_point_near_the_boundary(student, rng):
+    """Part (a) when one point is almost on the separating hyperplane (margin 1e-6 to 1e-3, others up to 1e3): C must grow with 1/(smallest margin)."""
+    for n, p, closest in [(40, 3, 1e-3), (200, 5, 1e-6)]:
+        a, b, X, Y = separable_data(rng, n, p, 1e3, 1.0, closest=closest)
+        for epsilon in [0.5, 1e-4, 1e-12]:
+            expect_scale(student, a, b, X, Y, epsilon, f"smallest margin {closest:g}")
+
+
+@QUESTION.check("q3_loss_and_scale_tests", points=0.25)
 def b_may_be_a_tensor(student, rng):
     """Both functions accept b as a 0-d float64 tensor as well as a float."""
     a, b, X, Y = ordinary_data(rng, 15, 4)
     expect_loss(student, a, torch.tensor(b, dtype=torch.float64), X, Y, "margins between -4 and 4")
     a, b, X, Y = separable_data(rng, 30, 3, 10.0, 1.0)
     expect_scale(student, a, torch.tensor(b, dtype=torch.float64), X, Y, 1e-6, "margins of (a, b) spread by a factor 10")
+
+
+# ------------------------------------------------------------------ q3_steps_tests
+
+#: (C, t, N) where a bound must be at least the worst-case loss: C t from 1e-5 (loss near N log 2)
+#: to 1e3 (loss near N e^{-1000}), N from 1 to 1e4.
+BOUND_GRID = [
+    (c_, t_, n_) for c_ in (0.01, 1, 50) for t_ in (1e-3, 0.2, 20) for n_ in (1, 2, 7, 10_000)
+]
+#: (t, N) at which the bound's limit as C -> oo must be 0.
+LIMIT_POINTS = [(sp.Rational(1, 3), 1), (sp.Integer(2), 5), (sp.Rational(1, 1000), 10_000)]
+#: (eps, t, N) at which scale_formula must work: eps above log 2 with N = 1, tiny t, large N.
+SCALE_GRID = [(e_, t_, n_) for e_ in (0.999, 0.9, 0.7, 0.5, 1e-3, 1e-12) for t_ in (1e-6, 0.05, 3)
+              for n_ in (1, 2, 10_000)]
+
+
+def student_bound(student) -> sp.Expr:
+    return student.expression("loss_bound", SYMBOLS)
+
+
+def worst_case(C_: float, t_: float, N_: int) -> float:
+    """N log(1 + e^{-C t}) with 40 digits: the largest loss of N points of smallest margin t."""
+    with mpmath.workdps(DIGITS):
+        return float(N_ * mpmath.log1p(mpmath.exp(-mpmath.mpf(C_) * mpmath.mpf(t_))))
+
+
+def expect_bounds_the_worst_case(bound: sp.Expr, grid) -> None:
+    """``Fail`` at the first (C, t, N) of ``grid`` where the bound is below the true worst case."""
+    for C_, t_, N_ in grid:
+        point = {C: C_, t: t_, N: N_}
+        claimed = number_at(bound, point, "`loss_bound`")
+        worst = worst_case(C_, t_, N_)
+        if claimed < worst * (1 - 1e-12):
+            raise Fail(
+                f"`loss_bound` = {sp.sstr(bound)[:150]} is not an upper bound on the loss: at "
+                f"C={C_:g}, t={t_:g}, N={N_} it is {claimed:.10g}, but N points all at margin t "
+                f"have loss N log(1 + e^(-C t)) = {worst:.10g}"
+            )
+
+
+@QUESTION.check("q3_steps_tests", points=1.5)
+def loss_bound_bounds_every_data_set(student, rng):
+    """`loss_bound` >= N log(1 + e^(-C t)), the worst loss, for C t in [1e-5, 1e3], N in [1, 1e4].
+
+    The worst data set with smallest margin t has all N margins equal to t.
+    """
+    expect_bounds_the_worst_case(student_bound(student), BOUND_GRID)
+
+
+def limit_in_C(bound: sp.Expr, t_, N_):
+    """lim_{C -> oo} of the bound at fixed (t, N): SymPy's limit, or, where SymPy cannot take it,
+    0 if the bound is below 1e-9 at C t = 1e12 and non-increasing from C t = 1 on (a bound that
+    decays slower than that is not credited), else the value at C t = 1e12. Substituting numbers
+    into the student's bound happens inside the isolated child too."""
+    try:
+        return isolated(lambda: sp.limit(bound.subs({t: t_, N: N_}), C, sp.oo))
+    except NotChecked:
+        raise
+    except Exception:
+        points = [{C: 10**k / t_, t: t_, N: N_} for k in (0, 3, 6, 12)]
+        values = [number_at(bound, point, "`loss_bound`") for point in points]
+        decreasing = all(later <= earlier for earlier, later in zip(values, values[1:]))
+        return 0 if decreasing and abs(values[-1]) < 1e-9 else sp.Float(values[-1], 6)
+
+
+@QUESTION.check("q3_steps_tests", points=1.0)
+def loss_bound_tends_to_zero(student, rng):
+    """`loss_bound` -> 0 as C -> oo (at three (t, N)); it counts only for a valid bound."""
+    bound = student_bound(student)
+    for t_, N_ in LIMIT_POINTS:
+        limit = limit_in_C(bound, t_, N_)
+        if limit != 0:
+            raise Fail(
+                f"`loss_bound` = {sp.sstr(bound)[:150]} does not tend to 0 as C -> oo: at t={t_}, "
+                f"N={N_} its limit is {sp.sstr(limit)[:60]} (a bound that stays away from 0 cannot "
+                "show p* = 0)"
+            )
+    expect_bounds_the_worst_case(bound, BOUND_GRID[::5])
+
+
+@QUESTION.check("q3_steps_tests", points=1.5)
+def scale_formula_makes_the_loss_below_eps(student, rng):
+    """`scale_formula` is a C > 0 with `loss_bound` < eps and N log(1 + e^(-C t)) < eps.
+
+    For eps from 1e-12 up to 0.999 (above log 2 with N = 1), t from 1e-6 to 3, N from 1 to 1e4.
+    """
+    bound, scale = student_bound(student), student.expression("scale_formula", SYMBOLS)
+    for eps_, t_, N_ in SCALE_GRID:
+        at = f"eps={eps_:g}, t={t_:g}, N={N_}"
+        value = number_at(scale, {eps: eps_, t: t_, N: N_}, "`scale_formula`")
+        if not (math.isfinite(value) and value > 0):
+            raise Fail(f"`scale_formula` = {sp.sstr(scale)[:150]} is {value:.6g} at {at}; "
+                       "expected a finite C > 0")
+        claimed = number_at(bound, {C: value, t: t_, N: N_}, "`loss_bound`")
+        worst = worst_case(value, t_, N_)
+        if not (claimed < eps_ and worst < eps_):
+            if claimed >= eps_:
+                which = f"your `loss_bound` is {claimed:.6g}"
+            else:
+                which = f"the loss can be {worst:.6g}"
+            raise Fail(
+                f"`scale_formula` = {sp.sstr(scale)[:150]} gives C = {value:.6g} at {at}, but "
+                f"there {which}, not below eps"
+            )

@@ -9,19 +9,26 @@ pixel, k (k+1)/2 on an edge, ((k+1)/2)^2 at a corner. LeCun's choice is sigma_w^
 The grader never writes those counts down: it counts window pixels directly (a convolution of
 an all-ones image with an all-ones kernel), and the tests compare that count with the closed forms.
 
-Cell ``q5_second_moment_tests`` checks ``output_second_moment`` with numbers and with symbols;
-cell ``q5_lecun_init_tests`` checks the law of ``lecun_init_``'s weights and biases with exact
-tests, its use of torch's global generator, and the theorem by Monte Carlo under that init.
+Cell ``q5_second_moment_tests`` checks ``output_second_moment`` with numbers and with symbols,
+and the student's formula itself by Monte Carlo: convolutions the grader draws, on inputs that
+are not Gaussian, not independent, yet have mean 0 and variance 1, must have the mean square the
+formula states. Cell ``q5_lecun_init_tests`` checks the law of ``lecun_init_``'s weights and
+biases with exact tests and its use of torch's global generator. Cell ``q5_steps_tests`` checks
+the proof's steps: E[Y] = 0, E[Y^2 | X] = sigma_w^2 S + sigma_b^2 with S the sum of the squared
+inputs the window sees, and LeCun's sigma_w^2 = 1/(9 C_in).
 """
 
 import math
+from dataclasses import dataclass
+from typing import Callable
 
 import sympy as sp
 import torch
 import torch.nn.functional as F
 
 from graders.core import numeric, stats, symbolic
-from graders.core.checks import Fail, Question
+from graders.core.checks import Fail, Question, subseed
+from graders.core.steps import Step, declare_steps
 from graders.probes.runtime import SympyText
 
 QUESTION = Question("q5_lecun_conv_init", probes="q5_lecun_conv_init")
@@ -29,7 +36,8 @@ QUESTION = Question("q5_lecun_conv_init", probes="q5_lecun_conv_init")
 C_in = sp.Symbol("C_in", positive=True, integer=True)
 sigma_w = sp.Symbol("sigma_w", positive=True)
 sigma_b = sp.Symbol("sigma_b", positive=True)
-SYMBOLS = {"C_in": C_in, "sigma_w": sigma_w, "sigma_b": sigma_b}
+S = sp.Symbol("S", positive=True)
+SYMBOLS = {"C_in": C_in, "sigma_w": sigma_w, "sigma_b": sigma_b, "S": S}
 
 KERNEL_SIZES = (1, 3, 5, 7)
 POSITIONS = ("interior", "edge", "corner")
@@ -108,11 +116,12 @@ def corner_pixels(student, rng):
 
 
 def sample_point(rng):
-    """A random point of the domain: C_in a positive integer, sigma_w, sigma_b > 0."""
-    return {C_in: rng.randint(1, 512), sigma_w: rng.uniform(0.01, 3), sigma_b: rng.uniform(0.01, 3)}
+    """A random point of the domain: C_in a positive integer, sigma_w, sigma_b, S > 0."""
+    return {C_in: rng.randint(1, 512), sigma_w: rng.uniform(0.01, 3), sigma_b: rng.uniform(0.01, 3),
+            S: rng.uniform(0.01, 50)}
 
 
-@QUESTION.check("q5_second_moment_tests", points=1.5)
+@QUESTION.check("q5_second_moment_tests", points=1.0)
 def symbolic_formulas(student, rng):
     """Called on the symbols C_in, sigma_w, sigma_b, it returns an expression equal to E[Y^2], for k = 1, 3, 5, 7 and every kind of pixel."""
     cases = [(k, position) for k in KERNEL_SIZES for position in POSITIONS]
@@ -120,7 +129,7 @@ def symbolic_formulas(student, rng):
     answers = student.probe("second_moment_expressions", cases, what=what)
     if not isinstance(answers, list) or len(answers) != len(cases):
         raise Fail(f"{what}: the grader expected {len(cases)} answers")
-    seed = int(torch.randint(2**31, (1,), generator=rng))
+    seed = subseed(rng)
     for (k, position), text in zip(cases, answers):
         call = f"output_second_moment(C_in, sigma_w, sigma_b, kernel_size={k}, position={position!r})"
         if not isinstance(text, SympyText):
@@ -145,6 +154,132 @@ def default_arguments(student, rng):
         want = second_moment(c_in, s_w, s_b, k, position)
         if not math.isclose(got, want, rel_tol=1e-9):
             raise Fail(f"{what} returned {got:.10g}, expected {want:.10g} ({k}x{k} kernel, {position} pixel)")
+
+
+# ------------------------------------------------------------------ your formula, simulated
+#
+# The theorem needs only E[X] = 0 and E[X^2] = 1 at every pixel: neither a Gaussian law nor
+# independent inputs. So the simulation feeds the grader's own random convolutions with inputs
+# that have neither property, and compares the mean of Y^2 with the student's formula.
+
+
+@dataclass(frozen=True)
+class InputLaw:
+    """A law of input images with E[X] = 0 and E[X^2] = 1 at every pixel, and X^2 <= ``bound``."""
+
+    description: str
+    bound: float
+    draw: Callable[[tuple, torch.Generator], torch.Tensor]
+
+
+def _signs(shape, rng):
+    return torch.randint(0, 2, shape, generator=rng).to(torch.float32) * 2 - 1
+
+
+def _uniform_noise(shape, rng):
+    return torch.empty(shape).uniform_(-math.sqrt(3), math.sqrt(3), generator=rng)
+
+
+def _shared_scale_signs(shape, rng):
+    scale_squared = torch.empty((shape[0], 1, 1, 1)).uniform_(0.25, 1.75, generator=rng)
+    return _signs(shape, rng) * scale_squared.sqrt()
+
+
+def _neighbour_averaged_signs(shape, rng):
+    *head, width = shape
+    signs = _signs((*head, width + 1), rng)
+    return (signs[..., :-1] + signs[..., 1:]) / math.sqrt(2)
+
+
+INPUT_LAWS = [
+    InputLaw("independent uniform noise on [-sqrt 3, sqrt 3]", 3.0, _uniform_noise),
+    InputLaw("random signs times one random scale per image (scale^2 uniform on [0.25, 1.75]): "
+             "all pixels dependent", 1.75, _shared_scale_signs),
+    InputLaw("random signs averaged with their right neighbour (neighbouring pixels correlated "
+             "0.5, values 0 and +/-sqrt 2)", 2.0, _neighbour_averaged_signs),
+]
+FORMULA_RUNS = 100_000
+
+
+def window_pixel(position: str, kernel_size: int) -> tuple[int, int]:
+    """A pixel of each kind in an image of size k + 1, the smallest larger than the kernel."""
+    r = (kernel_size - 1) // 2
+    return {"interior": (r, r), "edge": (0, r), "corner": (0, 0)}[position]
+
+
+def simulated_outputs(x, weight, bias, pixel_ij) -> torch.Tensor:
+    """Y at one pixel for each run: run n convolves its image x[n] with its own filter weight[n]
+    (zero padding (k-1)/2, stride 1) and adds bias[n]. float64 sums."""
+    k = weight.shape[-1]
+    padded = F.pad(x, [(k - 1) // 2] * 4)
+    i, j = pixel_ij
+    window = padded[:, :, i : i + k, j : j + k].to(torch.float64)
+    return (weight.to(torch.float64) * window).sum(dim=(1, 2, 3)) + bias.to(torch.float64)
+
+
+def chi_square_mix_tolerance(weights: torch.Tensor, delta: float) -> float:
+    """Laurent-Massart: for independent Z_i ~ N(0, 1), sum a_i (Z_i^2 - 1) with a_i >= 0 lies
+    within 2 |a|_2 sqrt(t) + 2 |a|_inf t of 0 except with probability 2 e^-t; here
+    t = log(2/delta)."""
+    t = math.log(2 / delta)
+    return 2 * float(weights.norm()) * math.sqrt(t) + 2 * float(weights.max()) * t
+
+
+@QUESTION.check("q5_second_moment_tests", points=1.5)
+def your_formula_matches_simulated_convolutions(student, rng):
+    """Your output_second_moment is the mean of Y^2 in simulations: the grader's random conv on
+    inputs with mean 0 and variance 1 that are neither Gaussian nor independent (interior, edge,
+    corner pixels).
+
+    Sample: for each of 3 input laws (independent uniform noise; signs times a scale shared by
+    the whole image; signs averaged with their neighbour), random C_in in 1..3, k in {3, 5},
+    sigma_w in [0.3, 0.6], sigma_b in [0.3, 1], 100,000 runs, each with its own image of size
+    k + 1 and its own weights w ~ N(0, sigma_w^2) and bias b ~ N(0, sigma_b^2), drawn by the
+    grader; Y at an interior, an edge and a corner pixel. Bounds: given the images, Y is exactly
+    N(0, V) with V = sigma_w^2 S + sigma_b^2 (S: the window's sum of X^2), so the mean of Y^2 is
+    within the Laurent-Massart bound of the mean of V (exact, given the images), and the mean of
+    V is within Hoeffding's bound of E[Y^2] (V ranges over an interval of width
+    sigma_w^2 * max X^2 * C_in * (pixels in the window)); 9 comparisons, each at
+    delta = 1e-9/9 split evenly between the two bounds (union bound: a correct formula fails
+    with probability at most 1e-9). Power: since max X^2 <= 3, the tolerance is at most 12.9% of
+    E[Y^2], so a formula off by 25.8% or more of E[Y^2] at a simulated pixel (a corner counted
+    as interior, sigma_w for sigma_w^2, ...) fails with probability at least 1 - 1e-9 > 0.999.
+    """
+    delta = stats.FALSE_FAILURE / (len(INPUT_LAWS) * len(POSITIONS))
+    cases = []
+    for law in INPUT_LAWS:  # the student's numbers first: the simulations then take their time
+        c_in = int(torch.randint(1, 4, (1,), generator=rng))
+        k = (3, 5)[int(torch.randint(0, 2, (1,), generator=rng))]
+        s_w, s_b = _uniform(rng, 0.3, 0.6), _uniform(rng, 0.3, 1.0)
+        formulas = {}
+        for position in POSITIONS:
+            what = (f"output_second_moment({c_in}, {s_w}, {s_b}, kernel_size={k}, "
+                    f"position={position!r})")
+            got = student.call("output_second_moment", c_in, s_w, s_b, kernel_size=k,
+                               position=position, what=what)
+            formulas[position] = (what, numeric.number(got, what))
+        cases.append((law, c_in, k, s_w, s_b, formulas))
+    for law, c_in, k, s_w, s_b, formulas in cases:
+        x = law.draw((FORMULA_RUNS, c_in, k + 1, k + 1), rng)
+        weight = torch.randn((FORMULA_RUNS, c_in, k, k), generator=rng) * s_w
+        bias = torch.randn((FORMULA_RUNS,), generator=rng) * s_b
+        padded = F.pad(x, [(k - 1) // 2] * 4)
+        for position, (what, formula) in formulas.items():
+            i, j = window_pixel(position, k)
+            y = simulated_outputs(x, weight, bias, (i, j))
+            window = padded[:, :, i : i + k, j : j + k].to(torch.float64)
+            v = s_w**2 * window.pow(2).sum(dim=(1, 2, 3)) + s_b**2
+            width = s_w**2 * law.bound * c_in * int((window_counts(k, k + 1))[i, j])
+            tolerance = (chi_square_mix_tolerance(v / FORMULA_RUNS, delta / 2)
+                         + stats.hoeffding_tolerance(width, FORMULA_RUNS, delta / 2))
+            simulated = float(y.pow(2).mean())
+            if abs(simulated - formula) > tolerance:
+                raise Fail(
+                    f"{what} returned {formula:.5g}, but {FORMULA_RUNS} simulated {k}x{k} "
+                    f"convolutions (C_in = {c_in}, w ~ N(0, {s_w}^2), b ~ N(0, {s_b}^2)) on inputs "
+                    f"of {law.description} give a mean Y^2 of {simulated:.5g} at "
+                    f"{ARTICLE[position]} {position} pixel (allowed +/-{tolerance:.3g})"
+                )
 
 
 # ------------------------------------------------------------------ q5_lecun_init_tests
@@ -177,7 +312,7 @@ def describe(spec, seed) -> str:
 
 def initialized(student, spec, rng, *, seed=None, inputs=None):
     """(report, what): the conv after the student's init, its weight checked for shape and dtype."""
-    seed = int(torch.randint(2**31, (1,), generator=rng)) if seed is None else seed
+    seed = subseed(rng) if seed is None else seed
     what = describe(spec, seed)
     report = student.probe("lecun_init", spec, seed, inputs, what=what)
     weight = numeric.tensor(report["weight"], f"{what}: conv.weight")
@@ -243,7 +378,7 @@ WEIGHT_SPECS = [
 ]
 
 
-@QUESTION.check("q5_lecun_init_tests", points=2.0)
+@QUESTION.check("q5_lecun_init_tests", points=1.5)
 def weights_have_mean_0_and_variance_1_over_fan_in(student, rng):
     """The weights have mean 0 and variance 1/fan_in, fan_in = C_in k_h k_w, for six convolutions (k = 1, 3, 5, 7 and 3x5).
 
@@ -316,7 +451,7 @@ def bias_is_zero_or_normal(student, rng):
     expect_standard_normal_law(z, delta, what)
 
 
-@QUESTION.check("q5_lecun_init_tests", points=1.0)
+@QUESTION.check("q5_lecun_init_tests", points=0.5)
 def draws_from_torchs_global_generator(student, rng):
     """The same torch.manual_seed gives the same weights and bias; different seeds give different ones."""
     spec = conv_spec(4, 8, 3, sigma_b=0.3)
@@ -355,83 +490,14 @@ def returns_the_same_working_conv(student, rng):
     numeric.expect_close(report["output"], want, f"{what}: conv(x) for x of shape (2, 3, 6, 6)", rtol=1e-10, atol=1e-12)
 
 
-THEOREM_RUNS = 20_000
-THEOREM_CASES = [(3, 3, 0.5), (1, 5, 0.0), (4, 1, 0.2)]  # (C_in, kernel size, sigma_b)
+# ------------------------------------------------------------------ q5_steps_tests
 
-
-def conv_outputs(weight: torch.Tensor, bias: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    """Y[n] = Conv2D_{weight[n], bias[n]}(x[n]) with one output channel per run, zero padding (k-1)/2.
-
-    Each run n has its own filter and its own input, so the runs are independent. (Summed one
-    filter tap at a time: a grouped conv2d with 20,000 groups is far slower on a CPU. The sums
-    have at most C_in k^2 terms, so float32 keeps them to about 1e-6 relative, far below the
-    statistical tolerances.)
-    """
-    runs, c_in, size, _ = x.shape
-    k = weight.shape[-1]
-    padded = F.pad(x, [(k - 1) // 2] * 4).transpose(0, 1).contiguous()  # (c_in, runs, ., .)
-    taps = weight.permute(1, 2, 3, 0).contiguous()  # (c_in, k, k, runs)
-    y = bias.view(runs, 1, 1).expand(runs, size, size).clone()
-    for c in range(c_in):
-        for a in range(k):
-            for b in range(k):
-                y.addcmul_(taps[c, a, b].view(runs, 1, 1), padded[c, :, a : a + size, b : b + size])
-    return y
-
-
-def pixel_kind(i: int, j: int, counts: torch.Tensor, k: int) -> str:
-    size = counts.shape[0]
-    if counts[i, j] == k * k:
-        return "interior"
-    if i in (0, size - 1) and j in (0, size - 1):
-        return "corner"
-    return "edge" if int(counts[i, j]) == k * (k + 1) // 2 else "border"
-
-
-@QUESTION.check("q5_lecun_init_tests", points=1.0)
-def theorem_holds_under_your_init(student, rng):
-    """With your init and inputs of mean 0 and variance 1, E[Y] = 0 at every pixel and E[Y^2] = n_ij C_in/fan_in + sigma_b^2 (interior, edge, corner).
-
-    Sample: 20,000 independent runs per case (C_in, k, sigma_b) = (3, 3, 0.5), (1, 5, 0), (4, 1, 0.2),
-    each with its own filter (one output channel of a 20,000-channel conv initialized by your
-    lecun_init_) and its own input of random signs +/-1 (mean 0, variance 1) on a (k+1) x (k+1)
-    image. Bounds: for a correct init, Y at pixel (i, j) is exactly N(0, V_ij) with
-    V_ij = n_ij/k^2 + sigma_b^2 (given the signs, Y is Gaussian with that variance), so the mean is
-    tested with the exact normal quantile and the mean of Y^2 with the exact chi-square interval
-    (20,000 degrees of freedom), at all 56 pixels: 112 comparisons, each at delta = 1e-9/112
-    (union bound: a correct init fails with probability at most 1e-9).
-    Power: E[Y^2] off by 11% or more, or a mean of 0.071 sqrt(V_ij) or more, at any pixel is
-    caught with probability at least 0.999.
-    """
-    delta = stats.FALSE_FAILURE / (2 * sum((k + 1) ** 2 for _, k, _ in THEOREM_CASES))
-    for c_in, k, s_b in THEOREM_CASES:
-        spec = conv_spec(c_in, THEOREM_RUNS, k, sigma_b=s_b)
-        report, what = initialized(student, spec, rng)
-        bias = numeric.tensor(report["bias"], f"{what}: conv.bias")
-        numeric.expect_shape(bias, (THEOREM_RUNS,), f"{what}: conv.bias")
-        size = k + 1
-        x = torch.randint(0, 2, (THEOREM_RUNS, c_in, size, size), generator=rng).to(torch.float32) * 2 - 1
-        y = conv_outputs(report["weight"].to(torch.float32), bias.to(torch.float32), x).to(torch.float64)
-        counts = window_counts(k, size)
-        variance = counts.to(torch.float64) * c_in / fan_in(spec) + s_b**2
-        intervals = {}
-        for i in range(size):
-            for j in range(size):
-                v = float(variance[i, j])
-                where = (
-                    f"{what}, inputs of random signs on a {size}x{size} image, {pixel_kind(i, j, counts, k)} "
-                    f"pixel ({i}, {j}), over {THEOREM_RUNS} runs"
-                )
-                mean = float(y[:, i, j].mean())
-                tolerance = stats.gaussian_mean_tolerance(v, THEOREM_RUNS, delta)
-                if abs(mean) > tolerance:
-                    raise Fail(f"{where}: the mean of Y is {mean:.4g}, expected 0 (allowed +/-{tolerance:.2g})")
-                if v not in intervals:
-                    intervals[v] = stats.gaussian_second_moment_interval(v, THEOREM_RUNS, delta)
-                low, high = intervals[v]
-                second = float(y[:, i, j].pow(2).mean())
-                if not low <= second <= high:
-                    raise Fail(
-                        f"{where}: the mean of Y^2 is {second:.4g}, expected E[Y^2] = {v:.4g} "
-                        f"(allowed {low:.4g} to {high:.4g})"
-                    )
+declare_steps(QUESTION, "q5_steps_tests", [
+    Step("mean_output", sp.Integer(0), "E[Y_cij]", points=0.5),
+    Step("conditional_second_moment", sigma_w**2 * S + sigma_b**2,
+         "E[Y_cij^2 | X] in terms of S (the sum of X^2 over the window), sigma_w and sigma_b",
+         points=1.5),
+    Step("lecun_variance", 1 / (9 * C_in),
+         "the sigma_w^2 for which E[Y^2] at an interior pixel of a 3x3 conv with sigma_b = 0 "
+         "equals the inputs' mean square 1", points=1.0),
+], SYMBOLS, sample_point)

@@ -4,17 +4,21 @@ Theorem. The exam's ``Net`` composes bias-free convolutions and linear maps (hom
 ReLU and max-pooling (positive homogeneous) and dropout (a fixed mask is linear), so
 f_theta(alpha X) = alpha f_theta(X) for every alpha >= 0, in eval mode and, with the same
 dropout masks, in train mode. Each of its 13 weight layers is linear in its own weights, so
-f_{c theta} = c^13 f_theta for c > 0.
+f_{c theta} = c^13 f_theta for c > 0. For alpha < 0 the identity fails: ReLU(alpha x) =
+|alpha| ReLU(-x), not alpha ReLU(x).
 
 Cell ``q6_net_tests`` fills the student's ``Net`` and the grader's own copy of the exam's
 network (``ExamNet``) with the same deterministic weights (``fill_deterministically`` in
 ``graders/probes/q6_homogeneous_cnn.py``: ~33M weights are rebuilt on each side, never sent),
 and compares keys, shapes and outputs; then checks the theorem on the student's own network.
 Cell ``q6_checker_tests`` runs the student's ``is_positive_homogeneous`` on a zoo of functions
-described here as layer specs and built in the kernel by that probe, in contrasting groups
+described here as layer specs, built and evaluated in the grader's process (the checker's
+callables forward their input here: ``graders.core.oracle``), in contrasting groups
 (a group scores only if every verdict in it is right, so a checker that always answers True, or
 always False, scores 0). Cell ``q6_weight_degree_tests`` compares ``WEIGHT_DEGREE`` with the
-degree measured on ``ExamNet``.
+degree measured on ``ExamNet``. Cell ``q6_steps_tests`` checks the proof's steps: the degree of
+each kind of layer (one check per layer, so a guess earns only its share) and a counterexample
+(alpha < 0, x) that breaks the identity for the exam's network under weights the grader draws.
 
 Tolerances (float32). Both networks compute the same sums in float32; measured against float64
 the output error is ~1e-6 of max|f(X)| (13 layers, sums of up to 4608 terms). Outputs must
@@ -30,12 +34,14 @@ import functools
 import math
 import types
 import zlib
+from dataclasses import dataclass
 
 import torch
 from torch import nn
 
 from graders.core import numeric
-from graders.core.checks import Fail, Question
+from graders.core.checks import Fail, Question, subseed
+from graders.core.oracle import BadRequest, Oracle
 from graders.core.submission import probe_source
 
 QUESTION = Question("q6_homogeneous_cnn", probes="q6_homogeneous_cnn")
@@ -98,6 +104,11 @@ class ExamNet(nn.Module):
 @functools.lru_cache(maxsize=1)
 def reference_net(seed: int = NET_SEED) -> ExamNet:
     """``ExamNet`` with the deterministic weights (built on the meta device: no wasted init)."""
+    return exam_net(seed)
+
+
+def exam_net(seed: int) -> ExamNet:
+    """A fresh ``ExamNet`` in eval mode, its weights filled from ``seed``."""
     with torch.device("meta"):
         net = ExamNet()
     net = net.to_empty(device="cpu")
@@ -148,7 +159,7 @@ def _layout(student):
     return layout
 
 
-@QUESTION.check("q6_net_tests", points=1.0)
+@QUESTION.check("q6_net_tests", points=0.5)
 def net_has_the_exams_parameters(student, rng):
     """`Net().state_dict()` has exactly the exam's keys (conv_layer1.0.weight, ..., fc_layer3.weight) with the exam's shapes."""
     got = {key: tuple(shape) for key, shape in _layout(student)["keys"]}
@@ -167,7 +178,7 @@ def net_has_the_exams_parameters(student, rng):
         raise Fail("Net().state_dict() differs from the exam's: " + "; ".join(problems[:4]))
 
 
-@QUESTION.check("q6_net_tests", points=0.5)
+@QUESTION.check("q6_net_tests", points=0.25)
 def net_has_no_bias(student, rng):
     """No layer of `Net()` has a bias (every Conv2d and Linear is built with bias=False)."""
     layout = _layout(student)
@@ -177,14 +188,6 @@ def net_has_no_bias(student, rng):
 
 
 @QUESTION.check("q6_net_tests", points=0.5)
-def net_output_has_shape_batch_by_10(student, rng):
-    """`Net()` maps an input of shape (B, 3, 32, 32) to an output of shape (B, 10) (here B = 1)."""
-    what = "Net()(x) with x of shape (1, 3, 32, 32), eval mode"
-    (got,) = student_forward(student, [[images(rng, 1), None]], what)
-    numeric.expect_shape(got, (1, 10), what)
-
-
-@QUESTION.check("q6_net_tests", points=1.0)
 def net_computes_the_exams_function(student, rng):
     """With the same weights, `Net()` in eval mode gives the exam network's outputs (input of shape (2, 3, 32, 32))."""
     x = images(rng, 2)
@@ -193,11 +196,11 @@ def net_computes_the_exams_function(student, rng):
     expect_same_outputs(got, reference_forward(x), what + ", compared with the exam's network")
 
 
-@QUESTION.check("q6_net_tests", points=1.0)
+@QUESTION.check("q6_net_tests", points=0.25)
 def net_has_the_exams_dropout(student, rng):
     """In train mode, after the same `torch.manual_seed`, `Net()` gives the exam network's outputs (same dropout masks)."""
     x = images(rng, 2)
-    seed = int(torch.randint(2**31, (1,), generator=rng))
+    seed = subseed(rng)
     what = f"Net()(x) in train mode after torch.manual_seed({seed}), x of shape (2, 3, 32, 32), {FILL_NOTE}"
     (got,) = student_forward(student, [[x, seed]], what)
     expect_same_outputs(got, reference_forward(x, seed), what + ", compared with the exam's network")
@@ -206,11 +209,11 @@ def net_has_the_exams_dropout(student, rng):
 ALPHAS = [0.0, 0.37, 41.0]
 
 
-@QUESTION.check("q6_net_tests", points=1.0)
+@QUESTION.check("q6_net_tests", points=0.5)
 def net_is_positive_homogeneous(student, rng):
     """Your `Net` satisfies f(aX) = a f(X) for a = 0, 0.37, 41 in eval mode, and a = 2 in train mode with the same dropout seed."""
     x = images(rng, 1)
-    seed = int(torch.randint(2**31, (1,), generator=rng))
+    seed = subseed(rng)
     batch = torch.cat([a * x for a in [1.0] + ALPHAS])
     train_alphas = [1.0, 2.0]
     runs = [[batch, None]] + [[a * x, seed] for a in train_alphas]
@@ -229,10 +232,82 @@ def net_is_positive_homogeneous(student, rng):
 
 # ------------------------------------------------------------------ q6_checker_tests
 #
-# Zoo: each function is a list of layer specs (see ``build_function`` in the probe file), plus
-# the input shape it takes and whether it is positive homogeneous at every input. The
-# non-homogeneous ones fail f(ax) = a f(x) by at least 1% of max|a f(x)| at some a in
-# [1e-3, 1e3] or at a = 0 (tests/test_q6_homogeneous_cnn.py checks every label both ways).
+# Zoo: each function is a list of layer specs (built by ``build_function`` below, in the
+# grader's process), plus the input shape it takes and whether it is positive homogeneous at
+# every input. The non-homogeneous ones fail f(ax) = a f(x) by at least 1% of max|a f(x)| at
+# some a in [1e-3, 1e3] or at a = 0 (tests/test_q6_homogeneous_cnn.py checks every label both
+# ways).
+
+
+def _layer(kind, options):
+    """One layer of a spec: [kind, options]."""
+    if kind == "conv":
+        return nn.Conv2d(options["in"], options["out"], 3, padding=1, bias=options["bias"])
+    if kind == "linear":
+        return nn.Linear(options["in"], options["out"], bias=options["bias"])
+    if kind == "batchnorm":
+        return nn.BatchNorm2d(options["features"], affine=False)
+    simple = {
+        "relu": nn.ReLU,
+        "sigmoid": nn.Sigmoid,
+        "gelu": nn.GELU,
+        "flatten": nn.Flatten,
+        "maxpool": lambda: nn.MaxPool2d(2),
+        "avgpool": lambda: nn.AvgPool2d(2),
+        "leaky_relu": lambda: nn.LeakyReLU(options["slope"]),
+        "softplus": lambda: nn.Softplus(beta=options["beta"]),
+        "dropout": lambda: nn.Dropout(options["p"]),
+    }
+    if kind in simple:
+        return simple[kind]()
+    return _Map(kind, options)
+
+
+class _Map(nn.Module):
+    """Parameter-free maps that torch has no layer for."""
+
+    def __init__(self, kind, options):
+        super().__init__()
+        self.kind, self.options = kind, options
+
+    def forward(self, x):
+        o = self.options
+        norm = x.flatten(1).norm(dim=1).view(-1, *[1] * (x.dim() - 1))
+        if self.kind == "scale":
+            return o["c"] * x
+        if self.kind == "square":
+            return x * x
+        if self.kind == "times_norm":
+            return x * norm
+        if self.kind == "zero":
+            return torch.zeros_like(x)
+        if self.kind == "clamp":
+            return x.clamp(-o["limit"], o["limit"])
+        if self.kind == "gate_below":
+            return x * (norm > o["radius"])
+        if self.kind == "flip_above":
+            return torch.where(norm > o["radius"], -x, x)
+        raise ValueError(f"unknown layer {self.kind!r}")
+
+
+def build_function(spec, seed):
+    """The network a spec describes, weights filled from ``seed``, in its grading mode.
+
+    Everything is in eval mode except dropout, which stays in train mode (fresh masks on every
+    call). A batchnorm layer gets running mean ``running_mean`` and running variance 1.
+    """
+    body = nn.Sequential(*[_layer(kind, options) for kind, options in spec])
+    KERNEL_SIDE.fill_deterministically(body, seed)
+    body.requires_grad_(False)
+    body.eval()
+    for (kind, options), layer in zip(spec, body):
+        if kind == "batchnorm":
+            layer.running_mean.fill_(options["running_mean"])
+            layer.running_var.fill_(1.0)
+        if kind == "dropout":
+            layer.train()
+    return body
+
 
 IMAGE, VECTOR = (2, 3, 8, 8), (4, 16)
 
@@ -276,13 +351,43 @@ class Case:
     def instantiate(self, rng):
         x = torch.randn(self.shape, generator=rng)
         spec = self.spec(x) if callable(self.spec) else self.spec
-        return [spec, int(torch.randint(2**31, (1,), generator=rng)), x, self.kind]
+        return [spec, subseed(rng), x, self.kind]
+
+
+#: Largest batch the checker may evaluate a zoo function on at once.
+MAX_ZOO_BATCH = 64
+
+
+def _admission(shape):
+    """Accept inputs of the case's shape but for the batch size (1 to MAX_ZOO_BATCH), as float32."""
+    wanted = f"(B, {', '.join(map(str, shape[1:]))}) with 1 <= B <= {MAX_ZOO_BATCH}"
+
+    def admit(x):
+        if not isinstance(x, torch.Tensor) or not x.is_floating_point():
+            raise BadRequest(f"f takes a floating-point tensor of shape {wanted}")
+        if (x.dim() != len(shape) or tuple(x.shape[1:]) != tuple(shape[1:])
+                or not 1 <= x.shape[0] <= MAX_ZOO_BATCH):
+            raise BadRequest(f"f takes inputs of shape {wanted}, got {tuple(x.shape)}")
+        return x.to(torch.float32)
+
+    return admit
 
 
 def judge(student, rng, cases):
-    """Run the student's checker on ``cases``; Fail listing every wrong verdict."""
+    """Run the student's checker on ``cases``; Fail listing every wrong verdict.
+
+    The functions are built and evaluated here, in the grader's process (``Oracle``): the
+    checker's callables only forward their input, so no closure, attribute or object in the
+    student's process tells what a function is.
+    """
     sent = [case.instantiate(rng) for case in cases]
-    replies = student.probe("q6_checker_verdicts", sent, what="is_positive_homogeneous(f, x)")
+    functions = [build_function(spec, seed) for spec, seed, _, _ in sent]
+    admissions = [_admission(case.shape) for case in cases]
+    grader_dir, student_dir = student.shared_dir()
+    inputs = [[x, kind] for _, _, x, kind in sent]
+    with Oracle(functions, lambda index, x: admissions[index](x), grader_dir, student_dir) as oracle:
+        replies = student.probe("q6_checker_verdicts", oracle.address, inputs,
+                                what="is_positive_homogeneous(f, x)")
     if not isinstance(replies, list) or len(replies) != len(cases):
         raise Fail("is_positive_homogeneous(f, x): the grader did not get one verdict per function back")
     wrong = []
@@ -436,3 +541,114 @@ def weight_degree_is_the_measured_one(student, rng):
             f"`WEIGHT_DEGREE` = {value}, but scaling every weight of the exam's Net by c multiplies "
             f"its output by c^{degree}, not c^{value} (count every layer that is linear in its own weights)"
         )
+
+
+# ------------------------------------------------------------------ q6_steps_tests
+
+
+@dataclass(frozen=True)
+class LayerDegree:
+    """One entry of ``LAYERS``: its degree of positive homogeneity (None: none) and why."""
+
+    name: str
+    check: str
+    degree: int | None
+    why: str
+
+
+#: The setup cell's ``LAYERS``, in its order, with the degrees (tests/test_q6 measures each on
+#: the real torch layer).
+LAYER_DEGREES = [
+    LayerDegree("ReLU", "relu", 1, "max(ax, 0) = a max(x, 0) for a >= 0"),
+    LayerDegree("LeakyReLU(0.1)", "leaky_relu", 1, "both slopes are kept by a >= 0"),
+    LayerDegree("GELU", "gelu", None, "x Phi(x): Phi(ax) != Phi(x)"),
+    LayerDegree("Sigmoid", "sigmoid", None, "sigmoid(0) = 1/2 != 0, and it saturates"),
+    LayerDegree("MaxPool2d(2)", "max_pool", 1, "a >= 0 keeps the order, so the max scales"),
+    LayerDegree("AvgPool2d(2)", "avg_pool", 1, "a mean is linear"),
+    LayerDegree("Conv2d(bias=False)", "bias_free_conv", 1, "a convolution without bias is linear"),
+    LayerDegree("Conv2d(bias=True)", "conv_with_bias", None,
+                "W(ax) + b != a (Wx + b) unless b = 0"),
+    LayerDegree("Linear(bias=False)", "bias_free_linear", 1, "x -> Wx is linear"),
+    LayerDegree("Flatten", "flatten", 1, "a reshape only moves entries"),
+    LayerDegree("Dropout(fixed mask)", "dropout_with_a_fixed_mask", 1,
+                "x -> m * x / (1 - p) is linear"),
+    LayerDegree("BatchNorm2d(eval, running_mean != 0)", "batchnorm_with_a_running_mean", None,
+                "(x - mean) / sqrt(var + eps) subtracts a constant"),
+    LayerDegree("x * x", "square", 2, "(ax)(ax) = a^2 x x"),
+    LayerDegree("ReLU(x)**2", "squared_relu", 2, "ReLU(ax)^2 = a^2 ReLU(x)^2"),
+]
+LAYERS = [layer.name for layer in LAYER_DEGREES]
+
+
+def student_layer_degrees(student) -> dict:
+    value = student.value("LAYER_DEGREES")
+    if not isinstance(value, dict):
+        raise Fail("`LAYER_DEGREES` should be a dict over the names in LAYERS, got a "
+                   f"{type(value).__name__}")
+    return value
+
+
+def _layer_degree_check(layer: LayerDegree):
+    def check(student, rng):
+        answers = student_layer_degrees(student)
+        if layer.name not in answers:
+            raise Fail(f"`LAYER_DEGREES` has no entry {layer.name!r} (keys: the names in LAYERS)")
+        got = answers[layer.name]
+        entry = f"`LAYER_DEGREES[{layer.name!r}]`"
+        if got is not None and type(got) is not int:
+            raise Fail(f"{entry} should be an int or None, got {type(got).__name__} {got!r}")
+        if got != layer.degree:
+            truth = "not positive homogeneous" if layer.degree is None else f"of degree {layer.degree}"
+            raise Fail(f"{entry} = {got}, but {layer.name} is {truth}: {layer.why}")
+
+    check.__name__ = f"degree_of_{layer.check}"
+    check.__doc__ = (f"`LAYER_DEGREES[{layer.name!r}]` is the degree d with layer(ax) = a^d layer(x) "
+                     "for a >= 0, or None.")
+    return check
+
+
+for _entry in LAYER_DEGREES:
+    QUESTION.check("q6_steps_tests", points=0.3125)(_layer_degree_check(_entry))
+
+NEGATIVE_ALPHA_DRAWS = 3
+#: f(alpha x) and alpha f(x) must differ by this share of their size: float32 rounding moves
+#: the exam network's outputs by ~1e-6 of their size, a real counterexample by tens of percent.
+COUNTEREXAMPLE_MARGIN = 1e-2
+
+
+def negative_alpha_answer(student) -> tuple[float, torch.Tensor]:
+    """The student's (alpha, x), checked for form: alpha < 0 a number, x of shape (1, 3, 32, 32)."""
+    value = student.value("NEGATIVE_ALPHA")
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise Fail(f"`NEGATIVE_ALPHA` should be a pair (alpha, x), got a {type(value).__name__}")
+    alpha = numeric.number(value[0], "alpha in `NEGATIVE_ALPHA`")
+    x = numeric.tensor(value[1], "x in `NEGATIVE_ALPHA`")
+    if not alpha < 0 or not math.isfinite(alpha):
+        raise Fail(f"alpha in `NEGATIVE_ALPHA` should be a finite negative number, got {alpha!r}")
+    numeric.expect_shape(x, (1, 3, 32, 32), "x in `NEGATIVE_ALPHA`")
+    if not x.is_floating_point():
+        raise Fail(f"x in `NEGATIVE_ALPHA` should be a floating-point tensor, got dtype {x.dtype}")
+    x = x.to(torch.float32)
+    numeric.expect_finite(x, "x in `NEGATIVE_ALPHA` (as float32)")
+    return alpha, x
+
+
+@QUESTION.check("q6_steps_tests", points=1.625)
+def negative_alpha_breaks_the_identity(student, rng):
+    """`NEGATIVE_ALPHA` = (alpha, x) with alpha < 0 has f(alpha x) != alpha f(x) for the exam's
+    network, under 3 sets of bias-free weights the grader draws (by 1% of their size or more)."""
+    alpha, x = negative_alpha_answer(student)
+    for _ in range(NEGATIVE_ALPHA_DRAWS):
+        seed = subseed(rng)
+        net = exam_net(seed)
+        with torch.no_grad():
+            scaled_input, scaled_output = net(alpha * x), alpha * net(x)
+        what = (f"the exam's network (eval mode, weights drawn from seed {seed}) at alpha = {alpha:g} "
+                "and your x")
+        numeric.expect_finite(scaled_input, f"{what}: f(alpha x)")
+        numeric.expect_finite(scaled_output, f"{what}: alpha f(x)")
+        gap = float((scaled_input - scaled_output).abs().max())
+        size = max(float(scaled_input.abs().max()), float(scaled_output.abs().max()))
+        if not gap > COUNTEREXAMPLE_MARGIN * size:
+            raise Fail(f"{what}: f(alpha x) and alpha f(x) differ by {gap:.3g}, less than 1% of "
+                       f"their size {size:.3g}: not a counterexample")

@@ -7,7 +7,8 @@ tools (util-linux and bubblewrap), so this module only assembles their command l
 - ``prlimit`` sets the resource limits (address space, CPU seconds, processes + threads, file
   size, open files); they are inherited by everything the kernel starts.
 - ``bwrap`` gives the kernel a filesystem holding only what Python needs, read-only (``/usr``,
-  the venv as ``/opt/venv``, the Python install it links to, two files of ``/etc``), a scratch COPY of the
+  the venv as ``/opt/venv`` from a view that hides its host path (``graders.venv_view``), the
+  Python install it links to, two files of ``/etc``), a scratch COPY of the regular files of the
   student's submission folder (read-write, at ``KERNEL_WORKDIR``), small private ``/tmp`` and
   home; no network, no view of other processes (a pid namespace, torn down with the kernel).
   The course root (graders, source, the gradebook, other students' folders) is not in it.
@@ -20,23 +21,32 @@ tools (util-linux and bubblewrap), so this module only assembles their command l
 The kernel talks ZeroMQ over Unix sockets (``transport="ipc"``) in a directory bound at the
 same path inside and out, since it has no network. What the student's code writes stays in
 the scratch copy, which is deleted afterwards: nbgrader writes the graded notebook from memory.
+Each scratch folder is locked while in use; the first sandbox check of a new grader deletes the
+unlocked ones that killed graders left (``remove_leftovers``).
 
 See docs/sandbox.md for what this guarantees and what it does not.
 """
 
+import atexit
 import fcntl
+import logging
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
-from contextlib import contextmanager
+import time
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Bool, Instance, Integer
 from traitlets.config import LoggingConfigurable
+
+from graders import venv_view
+from graders.submission_files import copy_regular_tree
 
 #: Where the student's submission folder (a scratch copy) appears inside the sandbox.
 SANDBOX_HOME = "/home/student"
@@ -47,6 +57,9 @@ ETC_FILES = ("/etc/ld.so.cache", "/etc/localtime")
 TMPFS = ("/tmp", SANDBOX_HOME)
 VENV = "/opt/venv"
 UID_LOCKS = Path("/run/nbgrader-sandbox-uids")  # root's: /tmp would let anyone plant symlinks
+SCRATCH_PREFIX = "nbgrader-sandbox-"
+LOCK_NAME = "lock"  # in each scratch folder, locked while its grader lives (the kernel cannot reach it)
+LEFTOVER_AGE = 600  # seconds: a scratch folder without a lock this old is a leftover of an older grader
 
 
 class SandboxUnavailable(RuntimeError):
@@ -82,14 +95,15 @@ class Sandbox(LoggingConfigurable):
         """Raise ``SandboxUnavailable`` unless a trivial command runs in the sandbox here."""
         if Sandbox._checked:
             return
+        remove_leftovers()
         missing = [tool for tool in ("bwrap", "prlimit", "setpriv") if shutil.which(tool) is None]
         if missing:
             raise SandboxUnavailable(
                 f"autograding needs {', '.join(missing)} to sandbox student code (run .ci/setup-sandbox.sh, "
                 "or `apt-get install bubblewrap`); to grade without a sandbox set c.Sandbox.enabled = False"
             )
-        with tempfile.TemporaryDirectory(prefix="sandbox-check-") as scratch, self._claim_uid() as owner:
-            box = Box(self, Path(scratch), owner)
+        with _locked_scratch() as scratch, self._claim_uid() as owner:
+            box = Box(self, scratch, owner)
             box.populate(None)
             probe = subprocess.run(box.command([sys.executable, "-c", "pass"]), capture_output=True, text=True, timeout=60)
         if probe.returncode != 0:
@@ -108,14 +122,10 @@ class Sandbox(LoggingConfigurable):
             yield Unsandboxed(Path(submission))
             return
         self.check()
-        scratch = Path(tempfile.mkdtemp(prefix="nbgrader-sandbox-"))
-        try:
-            with self._claim_uid() as owner:
-                box = Box(self, scratch, owner)
-                box.populate(Path(submission))
-                yield box
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+        with _locked_scratch() as scratch, self._claim_uid() as owner:
+            box = Box(self, scratch, owner)
+            box.populate(Path(submission))
+            yield box
 
     @contextmanager
     def _claim_uid(self):
@@ -158,8 +168,9 @@ class Box:
         if submission is None:
             self.workdir.mkdir()
         else:
-            # symlinks=True: a link the student submitted is copied as a link, never followed here.
-            shutil.copytree(submission, self.workdir, symlinks=True)
+            # Regular files only: a link, FIFO or device the student submitted is not copied.
+            for skipped in copy_regular_tree(submission, self.workdir):
+                self.sandbox.log.warning("%s/%s is not a regular file: not given to the kernel", submission, skipped)
         self.ipc_dir.mkdir()
         for path in [self.workdir, self.ipc_dir, *self.workdir.rglob("*")]:
             self.give(path)
@@ -208,7 +219,7 @@ class Box:
         args += ["--unshare-user", "--uid", "1000", "--gid", "1000"] if self.owner is None else ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
         read_only = {path: path for path in ["/usr", *[f for f in ETC_FILES if os.path.exists(f)], *_python_dirs()]}
         if sys.prefix != sys.base_prefix:
-            read_only[sys.prefix] = VENV  # the venv alone, under a name that does not tell where the course is
+            read_only[_venv_source()] = VENV  # the venv alone, from a path that does not tell where the course is
         args += _parent_dirs(list(read_only.values()))
         for source, destination in read_only.items():
             args += ["--ro-bind", source, destination]
@@ -257,6 +268,72 @@ class Unsandboxed:
 
     def kernel_manager(self, kernel_name: str, **kwargs):
         return None  # nbclient makes its usual kernel manager
+
+
+@contextmanager
+def _locked_scratch():
+    """A new scratch folder, locked (``LOCK_NAME``) until it is deleted at the end of the block.
+
+    It is made and locked under a hidden name, then renamed: a folder ``remove_leftovers`` can
+    see is always locked unless the grader that made it is gone."""
+    hidden = Path(tempfile.mkdtemp(prefix=f".{SCRATCH_PREFIX}"))
+    scratch = hidden.with_name(hidden.name[1:])
+    try:
+        with open(hidden / LOCK_NAME, "x") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            hidden.rename(scratch)
+            yield scratch
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(hidden, ignore_errors=True)
+
+
+def _venv_source() -> str:
+    """What the sandbox binds as ``VENV``: this process's view of the venv (graders/venv_view.py),
+    kept until the process exits, or the venv itself where hard links cannot be made."""
+    global _venv_view
+    if _venv_view is None:
+        scratch_folder = ExitStack()
+        scratch = scratch_folder.enter_context(_locked_scratch())
+        atexit.register(scratch_folder.close)
+        try:
+            venv_view.build(Path(sys.prefix), scratch / "venv")
+            _venv_view = scratch / "venv"
+        except OSError as error:
+            logging.getLogger("graders").warning("no view of the venv (%s): kernels can see its host path", error)
+            _venv_view = Path(sys.prefix)
+    return str(_venv_view)
+
+
+_venv_view: Path | None = None
+
+
+def remove_leftovers(folder: Path | None = None) -> list[Path]:
+    """Delete the scratch folders of graders that were killed (their lock is free); returns them.
+
+    A live box's lock is held by its grader, so a grader running in parallel keeps its own.
+    Only folders this user owns are touched, never followed through a link."""
+    removed = []
+    for path in sorted(Path(folder or tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*")):
+        try:
+            info = path.lstat()
+        except FileNotFoundError:
+            continue
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid() and _abandoned(path, info):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def _abandoned(scratch: Path, info: os.stat_result) -> bool:
+    try:
+        with open(scratch / LOCK_NAME, "rb") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+    except BlockingIOError:
+        return False
+    except FileNotFoundError:  # made by a version without locks
+        return time.time() - info.st_mtime > LEFTOVER_AGE
 
 
 def _parent_dirs(paths: list[str], existing=()) -> list[str]:

@@ -35,6 +35,9 @@ class InProcessTransport:
         self.dir = Path(tempfile.mkdtemp(prefix="inprocess-"))
         self.count = 0
 
+    def shared_dir(self) -> tuple[Path, str]:
+        return self.dir, str(self.dir)
+
     def run(self, request: bytes, timeout: float) -> bytes | None:
         self.count += 1
         request_path, reply_path = self.dir / f"request-{self.count}", self.dir / f"reply-{self.count}"
@@ -45,8 +48,9 @@ class InProcessTransport:
 
 def submission_for(answers: example_class.Answers):
     """(question, Submission) for one example answer file, graded in this process."""
-    question = load_question(answers.notebook)
-    release = ROOT / "release" / example_class.ASSIGNMENT / f"{answers.notebook}.ipynb"
+    assignment = example_class.assignment_of(ROOT, answers.notebook)
+    question = load_question(answers.notebook, assignment)
+    release = ROOT / "release" / assignment / f"{answers.notebook}.ipynb"
     notebook = example_class.fill(release, answers)
     transport = InProcessTransport(notebook, probe_source(question.probes))
     return question, Submission(transport, answer_sources(notebook))
@@ -60,5 +64,5 @@ def grade(answers: example_class.Answers) -> dict:
 
 def autograded_cells(notebook: str) -> dict:
     """{grade_id: points} of the autograded test cells of a released notebook."""
-    nb = nbformat.read(ROOT / "release" / example_class.ASSIGNMENT / f"{notebook}.ipynb", as_version=4)
+    nb = nbformat.read(ROOT / "release" / example_class.assignment_of(ROOT, notebook) / f"{notebook}.ipynb", as_version=4)
     return {c.metadata.nbgrader["grade_id"]: c.metadata.nbgrader["points"] for c in nb.cells if is_autograded_test(c)}

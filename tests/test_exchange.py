@@ -5,9 +5,14 @@ nbgrader_config.py names (``<course>/exchange``). Two students, each with their 
 working folder, fetch, answer and submit: alice is configured through
 ``~/.jupyter/nbgrader_config.py``, bob through command-line flags, and bob submits twice. The instructor collects (each student's latest
 submission), autogrades bob, generates and releases feedback, and bob fetches it into his folder.
+alice and bob have no accounts here (everything runs as one user), so that collect skips the
+owner check; ``test_collect_refuses_*`` (run as root) check it with real uids and links.
 """
 
 import json
+import os
+import pwd
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -72,7 +77,7 @@ def trip(tmp_path_factory):
     answer(bob / "work" / "midterm" / NOTEBOOK, bob_answers)
     run_as(bob, bob / "work", "submit", "midterm", "--student=bob", *bob_flags)
 
-    run_as(instructor, course, "collect", "midterm")
+    run_as(instructor, course, "collect", "midterm", "--ExchangeCollect.check_owner=False")
     run_as(instructor, course, "autograde", "midterm", "--student=bob")
     run_as(instructor, course, "generate_feedback", "midterm", "--student=bob")
     run_as(instructor, course, "release_feedback", "midterm", "--student=bob")
@@ -112,6 +117,70 @@ def test_feedback_comes_back_to_the_student_with_each_check(trip):
     feedback = sorted((trip["bob"] / "work" / "midterm" / "feedback").glob(f"*/{NOTEBOOK[:-6]}.html"))
     assert len(feedback) == 1, sorted(str(p) for p in (trip["bob"] / "work").rglob("*"))
     html = feedback[0].read_text()
-    assert "Autograded outside your notebook: 3 / 3 points" in html  # his ema is right
+    assert "Autograded outside your notebook: 2 / 2 points" in html  # his ema is right
     assert "[FAIL]" in html and "var_mk" in html  # his variance is not, and he is told which part
     assert "BEGIN HIDDEN TESTS" not in html
+
+
+def inbound_folders(exchange, student):
+    return sorted((exchange / COURSE_ID / "inbound").glob(f"{student}+midterm+*"))
+
+
+def chown_tree(folder, uid):
+    for path in [folder, *folder.rglob("*")]:
+        os.chown(path, uid, uid, follow_symlinks=False)
+
+
+@pytest.fixture(scope="module")
+def owned(tmp_path_factory):
+    """As root: ``nobody`` submits (their folder chowned to their uid) with a link to the
+    solutions and a FIFO added; a folder claiming ``daemon`` is owned by nobody; a newer folder
+    claiming ``nobody`` is owned by root. Then the instructor collects."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to give inbound folders to other uids")
+    top = tmp_path_factory.mktemp("owners")
+    course = q1_course(top / "course")
+    exchange = course / "exchange"
+    nobody = pwd.getpwnam("nobody").pw_uid
+    for person in ["instructor", "student"]:
+        (top / person / "work").mkdir(parents=True)
+    flags = [f"--course={COURSE_ID}", f"--Exchange.root={exchange}"]
+    run_as(top / "instructor", course, "release_assignment", "midterm")
+    work = top / "student" / "work"
+    run_as(top / "student", work, "fetch_assignment", "midterm", *flags)
+    answer(work / "midterm" / NOTEBOOK, example_class.reference_answers(course, "q1_ema"))
+    run_as(top / "student", work, "submit", "midterm", "--student=nobody", *flags)
+    [real] = inbound_folders(exchange, "nobody")
+    os.symlink(course / "source" / "midterm" / NOTEBOOK, real / "solutions.ipynb.txt")
+    os.symlink("../../../../source", real / "source")
+    os.mkfifo(real / "pipe")
+    chown_tree(real, nobody)
+    run_as(top / "student", work, "submit", "midterm", "--student=daemon", *flags)
+    chown_tree(inbound_folders(exchange, "daemon")[0], nobody)
+    run_as(top / "student", work, "submit", "midterm", "--student=nobody", *flags)  # newer, owned by root
+    collected = run_as_unchecked(top / "instructor", course, "collect", "midterm")
+    return {"course": course, "collected": collected, "real": real}
+
+
+def run_as_unchecked(home, cwd, *args):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(home))
+        return nbgrader(cwd, *args, check=False)
+
+
+def test_collect_refuses_a_folder_not_owned_by_the_student_it_names(owned):
+    result = owned["collected"]
+    log = result.stdout + result.stderr
+    assert result.returncode != 0, "a refusal is an error, not a warning"
+    assert "claims to be submitted by 'daemon'" in log and "claims to be submitted by 'nobody'" in log
+    submitted = owned["course"] / "submitted"
+    assert not (submitted / "daemon" / "midterm").exists(), "daemon's forged folder was collected"
+    timestamp = (submitted / "nobody" / "midterm" / "timestamp.txt").read_text()
+    assert timestamp == (owned["real"] / "timestamp.txt").read_text(), "not the folder nobody owns"
+
+
+def test_collect_copies_regular_files_only(owned):
+    folder = owned["course"] / "submitted" / "nobody" / "midterm"
+    entries = sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+    assert entries == [NOTEBOOK, "submission_secret.txt", "timestamp.txt"], entries
+    assert not any(Path(p).is_symlink() for p in folder.rglob("*"))

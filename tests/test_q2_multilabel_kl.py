@@ -99,8 +99,9 @@ def test_labels_have_unanimous_and_mixed_rows_and_extreme_logits_reach_1e4():
 
 
 def test_check_points_add_up_to_the_cell():
-    assert support.autograded_cells("q2_multilabel_kl") == {"q2_objectives_tests": q2.QUESTION.points("q2_objectives_tests")}
-    assert q2.QUESTION.points("q2_objectives_tests") == 6
+    cells = {cell: q2.QUESTION.points(cell) for cell in q2.QUESTION.cells}
+    assert support.autograded_cells("q2_multilabel_kl") == cells
+    assert cells == {"q2_objectives_tests": 4, "q2_steps_tests": 3}
 
 
 # ------------------------------------------------------------------ each check: right passes, wrong fails
@@ -174,3 +175,56 @@ plus = (Y > 0).sum(1).to(logits.dtype) / Y.shape[1]
 return (mu_minus * (torch.log(mu_minus) - torch.log(minus)) + mu_plus * (torch.log(mu_plus) - torch.log(plus))).mean()"""
     outcome = run_check(check("kl_minus_logistic_is_the_gap"), submission(replace("kl_objective", reversed_kl)))
     assert not outcome.passed and "expected a finite value" in outcome.message, outcome.message
+
+
+# ------------------------------------------------------------------ q2_steps_tests
+
+STEPS = example_class.reference_answers(ROOT, "q2_multilabel_kl").cells["q2_steps"]
+
+
+def steps_submission(**names):
+    """The reference steps with some names redefined after them (a later assignment wins)."""
+    code = STEPS + "".join(f"{name} = {text}\n" for name, text in names.items())
+    return submission_for(example_class.Answers("unit", "q2_multilabel_kl", {"q2_steps": code}))[1]
+
+
+NAIVE_GAP = "p * sp.log(p) + (1 - p) * sp.log(1 - p)"
+STEPS_WRONG = {
+    # check -> (redefined names, words its message must contain)
+    "nll_plus_is_right": ({"nll_plus": "sp.log(1 + sp.exp(f))"}, "`nll_plus`"),
+    "nll_minus_is_right": ({"nll_minus": "-sp.log(1 + sp.exp(f))"}, "`nll_minus`"),
+    "kl_point_is_right": ({"kl_point": "p * nll_plus + (1 - p) * nll_minus"}, "`kl_point`"),
+    "kl_point_at_unanimous_labels": (
+        {"kl_point": f"{NAIVE_GAP} + p * nll_plus + (1 - p) * nll_minus"}, "0 log 0 = 0"),
+    "gap_point_is_minus_the_entropy_in_p_alone": (
+        {"gap_point": "p * sp.log(p * (1 + sp.exp(-f))) - p * nll_plus + (1 - p) * sp.log(1 - p)"},
+        "contains f"),
+    "your_steps_give_the_theorem_for_one_point": (
+        {"gap_point": f"({NAIVE_GAP}) / sp.log(2)"}, "is not your gap_point"),
+}
+
+
+def test_every_step_check_has_a_wrong_answer_here():
+    assert set(STEPS_WRONG) == {c.name for c in q2.QUESTION.cells["q2_steps_tests"]}
+
+
+@pytest.mark.parametrize("name", sorted(STEPS_WRONG))
+def test_step_check_passes_the_reference_and_fails_its_wrong_answer(name):
+    assert run_check(check(name), steps_submission()).passed
+    names, words = STEPS_WRONG[name]
+    outcome = run_check(check(name), steps_submission(**names))
+    assert not outcome.passed and words in outcome.message, outcome.message
+
+
+def test_a_gap_written_without_zero_log_zero_still_counts_inside_the_interval():
+    """Only the ends p = 0, 1 need the convention; the gap is compared for 0 < p < 1."""
+    outcome = run_check(check("gap_point_is_minus_the_entropy_in_p_alone"),
+                        steps_submission(gap_point=NAIVE_GAP))
+    assert outcome.passed, outcome.message
+
+
+def test_the_fit_together_check_needs_a_divergence_that_depends_on_f():
+    """All-zero steps fit together trivially; they earn nothing there."""
+    zeros = {name: "sp.Integer(0)" for name in ["nll_plus", "nll_minus", "kl_point", "gap_point"]}
+    outcome = run_check(check("your_steps_give_the_theorem_for_one_point"), steps_submission(**zeros))
+    assert not outcome.passed and "does not contain f" in outcome.message

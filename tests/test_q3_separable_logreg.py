@@ -83,8 +83,9 @@ def test_separable_data_is_separated_with_the_requested_smallest_margin():
 
 
 def test_check_points_add_up_to_the_cell():
-    assert support.autograded_cells("q3_separable_logreg") == {"q3_loss_and_scale_tests": q3.QUESTION.points("q3_loss_and_scale_tests")}
-    assert q3.QUESTION.points("q3_loss_and_scale_tests") == 6
+    cells = {cell: q3.QUESTION.points(cell) for cell in q3.QUESTION.cells}
+    assert support.autograded_cells("q3_separable_logreg") == cells
+    assert cells == {"q3_loss_and_scale_tests": 4, "q3_steps_tests": 4}
 
 
 # ------------------------------------------------------------------ each check: right passes, wrong fails
@@ -102,6 +103,15 @@ WRONG = {
 
 def test_every_check_has_a_wrong_answer_here():
     assert set(WRONG) == {c.name for c in q3.QUESTION.cells["q3_loss_and_scale_tests"]}
+
+
+def test_seed_construction_fails_only_above_log_2():
+    """C = -log(e^{eps/N} - 1)/t is right for eps/N < log 2 and negative above: only eps in
+    (log 2, 1) with N = 1 tells it apart, and the check tries it."""
+    seed = submission(scale_answer("-math.log(math.expm1(eps / N)) / t"))
+    outcome = run_check(check("scale_for_epsilon_reaches_eps"), seed)
+    assert not outcome.passed and "N=1" in outcome.message and "C > 0" in outcome.message, outcome.message
+    assert run_check(check("scale_for_epsilon_with_a_point_near_the_boundary"), seed).passed
 
 
 @pytest.mark.parametrize("name", sorted(WRONG))
@@ -132,3 +142,76 @@ def test_softplus_answer_passes_every_check():
     for c in q3.QUESTION.cells["q3_loss_and_scale_tests"]:
         outcome = run_check(c, answer)
         assert outcome.passed, (c.name, outcome.message)
+
+
+# ------------------------------------------------------------------ q3_steps_tests: by properties
+
+STEPS = "q3_steps"
+
+
+def steps(bound: str, scale: str):
+    cells = {CELL: REFERENCE, STEPS: f"loss_bound = {bound}\nscale_formula = {scale}\n"}
+    return submission_for(example_class.Answers("unit", "q3_separable_logreg", cells))[1]
+
+
+def step_outcomes(bound: str, scale: str) -> dict:
+    answer = steps(bound, scale)
+    return {c.name: run_check(c, answer) for c in q3.QUESTION.cells["q3_steps_tests"]}
+
+
+RIGHT_STEPS = [
+    ("N * sp.log(1 + sp.exp(-C * t))", "sp.log(2 * N / eps) / t"),
+    ("N * sp.exp(-C * t)", "sp.log(N / eps) / t + 1 / t"),
+    ("N / (C * t)", "2 * N / (eps * t)"),
+    ("N * sp.log(1 + sp.exp(-C * t)) + N * sp.exp(-C * t)", "sp.log(4 * N / eps) / t"),
+]
+
+
+@pytest.mark.parametrize("bound, scale", RIGHT_STEPS)
+def test_right_steps_written_differently_pass(bound, scale):
+    for name, outcome in step_outcomes(bound, scale).items():
+        assert outcome.passed, (name, outcome.message)
+
+
+WRONG_STEPS = {
+    # (bound, scale) -> {check that fails: words of its message}; the other checks pass
+    ("sp.log(1 + sp.exp(-C * t))", "sp.log(2 * N / eps) / t"): {
+        "loss_bound_bounds_every_data_set": "not an upper bound",
+        "loss_bound_tends_to_zero": "not an upper bound",
+    },
+    ("N * sp.log(1 + sp.exp(C * t))", "sp.log(2 * N / eps) / t"): {
+        "loss_bound_tends_to_zero": "does not tend to 0",
+        "scale_formula_makes_the_loss_below_eps": "your `loss_bound`",
+    },
+    ("N * sp.log(1 + sp.exp(-C * t))", "-sp.log(sp.exp(eps / N) - 1) / t"): {
+        "scale_formula_makes_the_loss_below_eps": "expected a finite C > 0",
+    },
+    ("N * sp.log(1 + sp.exp(-C * t))", "t * sp.log(2 * N / eps)"): {
+        "scale_formula_makes_the_loss_below_eps": "not below eps",
+    },
+    ("N * sp.log(2)", "sp.log(2 * N / eps) / t"): {
+        "loss_bound_tends_to_zero": "does not tend to 0",
+        "scale_formula_makes_the_loss_below_eps": "your `loss_bound`",
+    },
+    ("sp.Integer(0)", "sp.Integer(1)"): {
+        "loss_bound_bounds_every_data_set": "not an upper bound",
+        "loss_bound_tends_to_zero": "not an upper bound",
+        "scale_formula_makes_the_loss_below_eps": "the loss can be",
+    },
+}
+
+
+@pytest.mark.parametrize("answer", sorted(WRONG_STEPS), ids=str)
+def test_wrong_steps_fail_exactly_their_checks(answer):
+    expected = WRONG_STEPS[answer]
+    for name, outcome in step_outcomes(*answer).items():
+        if name in expected:
+            assert not outcome.passed and expected[name] in outcome.message, (name, outcome.message)
+        else:
+            assert outcome.passed, (name, outcome.message)
+
+
+def test_the_guess_earns_nothing():
+    """A bound of 0 tends to 0, but the limit counts only for a valid bound."""
+    outcomes = step_outcomes("sp.Integer(0)", "sp.Integer(1)")
+    assert sum(o.earned for o in outcomes.values()) == 0

@@ -44,8 +44,8 @@ def watched(code: str, z=None, **kwargs):
 
 
 def test_points_match_the_notebook():
-    assert autograded_cells("q4_log_softmax") == {CELL: 6}
-    assert q4.QUESTION.points(CELL) == 6
+    assert autograded_cells("q4_log_softmax") == {CELL: 5, "q4_steps_tests": 3}
+    assert {cell: q4.QUESTION.points(cell) for cell in q4.QUESTION.cells} == {CELL: 5, "q4_steps_tests": 3}
 
 
 @pytest.mark.parametrize("check", [c.name for c in q4.QUESTION.cells[CELL]])
@@ -327,3 +327,73 @@ def test_rows_spanning_stays_in_range_with_the_exact_spread():
     z = q4.rows_spanning(50, 6, 1e4, rng)
     assert z.abs().max() <= 1e4
     assert torch.allclose(z.amax(dim=1) - z.amin(dim=1), torch.full((50,), 1e4, dtype=torch.float64), rtol=0, atol=1e-9)
+
+
+# ------------------------------------------------------------------ the lemmas on the student's function
+
+ONLY_MAX_SHIFT = "def log_softmax(z, dim=-1):\n    return z - z.amax(dim=dim, keepdim=True)\n"
+
+
+def test_only_the_max_shift_fails_the_normaliser_but_not_the_other_lemmas():
+    """z - max z is finite, shift invariant and idempotent: only the normaliser lemma tells it apart."""
+    failed = outcome("normaliser_is_one", ONLY_MAX_SHIFT)
+    assert not failed.passed and "log sum_j exp of log_softmax" in failed.message
+    assert outcome("shift_invariant", ONLY_MAX_SHIFT).passed
+    assert outcome("is_idempotent", ONLY_MAX_SHIFT).passed
+
+
+def test_shift_invariance_catches_the_formula_without_the_max_shift():
+    failed = outcome("shift_invariant", NO_SHIFT)
+    assert not failed.passed and "shifted by c" in failed.message
+
+
+def test_code_the_grader_cannot_follow_costs_every_check():
+    code = REFERENCE + "\n\ndef _unused():\n    return getattr(torch, 'log_' + 'softmax')\n"
+    for check in q4.QUESTION.cells[CELL]:
+        result = run_check(check, submit(code))
+        assert not result.passed and "`getattr` with a name built at run time" in result.message, check.name
+
+
+# ------------------------------------------------------------------ q4_steps_tests
+
+RIGHT_TWIN = "def log_softmax_sym(zs):\n    n = sp.log(sum(sp.exp(z) for z in zs))\n    return [z - n for z in zs]\n"
+
+
+def step_outcomes(twin: str, twice: str = "0") -> dict:
+    cells = {"q4_log_softmax": textwrap.dedent(REFERENCE), "q4_steps": f"{twin}\ntwice_minus_once = {twice}\n"}
+    answer = submission_for(example_class.Answers("unit", "q4_log_softmax", cells))[1]
+    return {c.name: run_check(c, answer) for c in q4.QUESTION.cells["q4_steps_tests"]}
+
+
+STEP_CASES = {
+    # answer -> {check that fails: words of its message}; the others pass
+    "right": ((RIGHT_TWIN,), {}),
+    "z - max z": (("def log_softmax_sym(zs):\n    return [z - sp.Max(*zs) for z in zs]\n",), {
+        "log_softmax_sym_is_log_softmax": "is not z1 - log(exp(z1) + exp(z2))",
+        "normaliser_lemma": "sum_j exp(entry_j)",
+        "shift_invariance_lemma": "counts only for a map whose exponentials sum to 1",
+        "idempotence": "counts only for a map whose exponentials sum to 1",
+    }),
+    "log-softmax of 2z": (("def log_softmax_sym(zs):\n    n = sp.log(sum(sp.exp(2 * z) for z in zs))\n"
+                           "    return [2 * z - n for z in zs]\n",), {
+        "log_softmax_sym_is_log_softmax": "is not z1 - log",
+        "idempotence": "applied twice",
+    }),
+    "twice_minus_once guessed as log 3": ((RIGHT_TWIN, "-sp.log(3)"), {"twice_minus_once_is_zero": "is not 0"}),
+}
+
+
+@pytest.mark.parametrize("case", STEP_CASES)
+def test_steps_checks_fail_exactly_where_the_answer_is_wrong(case):
+    answer, expected = STEP_CASES[case]
+    for name, result in step_outcomes(*answer).items():
+        if name in expected:
+            assert not result.passed and expected[name] in result.message, (name, result.message)
+        else:
+            assert result.passed, (name, result.message)
+
+
+def test_a_twin_of_the_wrong_length_is_refused_with_a_message():
+    results = step_outcomes("def log_softmax_sym(zs):\n    return [sp.Integer(0)]\n")
+    assert all(not r.passed for n, r in results.items() if n != "twice_minus_once_is_zero")
+    assert "should return a list of 2 SymPy expressions" in results["normaliser_lemma"].message

@@ -25,7 +25,6 @@ STATISTICAL = [
     "weights_have_mean_0_and_variance_1_over_fan_in",
     "weights_are_normally_distributed",
     "bias_is_zero_or_normal",
-    "theorem_holds_under_your_init",
 ]
 
 
@@ -122,17 +121,47 @@ def test_new_stats_helpers_are_exact():
     assert math.isclose(2 * math.exp(-2 * n * stats.dkw_deviation(n, delta) ** 2), delta, rel_tol=1e-12)
 
 
-def test_conv_outputs_is_a_convolution():
-    """The grader's per-run convolution equals torch's conv2d run by run."""
+def test_simulated_outputs_are_a_convolution():
+    """The grader's per-run convolution at one pixel equals torch's conv2d run by run."""
     generator = torch.Generator().manual_seed(0)
     for c_in, k in [(3, 3), (2, 5), (1, 1)]:
         weight = torch.randn((6, c_in, k, k), generator=generator, dtype=torch.float64)
         bias = torch.randn(6, generator=generator, dtype=torch.float64)
         x = torch.randn((6, c_in, k + 1, k + 1), generator=generator, dtype=torch.float64)
-        got = q5.conv_outputs(weight, bias, x)
-        for n in range(6):
-            want = torch.nn.functional.conv2d(x[n : n + 1], weight[n : n + 1], bias[n : n + 1], padding=(k - 1) // 2)
-            torch.testing.assert_close(got[n], want[0, 0], rtol=1e-12, atol=1e-12)
+        for position in q5.POSITIONS:
+            i, j = q5.window_pixel(position, k)
+            got = q5.simulated_outputs(x, weight, bias, (i, j))
+            for n in range(6):
+                want = torch.nn.functional.conv2d(x[n : n + 1], weight[n : n + 1], bias[n : n + 1], padding=(k - 1) // 2)
+                assert math.isclose(float(got[n]), float(want[0, 0, i, j]), rel_tol=1e-12, abs_tol=1e-12)
+
+
+@pytest.mark.parametrize("k", [1, 3, 5])
+def test_simulated_pixels_are_of_the_kind_they_claim(k):
+    counts = q5.window_counts(k, k + 1)
+    for position in q5.POSITIONS:
+        assert int(counts[q5.window_pixel(position, k)]) == q5.visible_pixels(k, position)
+
+
+@pytest.mark.parametrize("law", q5.INPUT_LAWS, ids=lambda law: law.description[:20])
+def test_input_laws_have_mean_0_variance_1_and_the_stated_bound(law):
+    x = law.draw((400_000, 1, 2, 3), torch.Generator().manual_seed(3)).to(torch.float64)
+    assert x.dtype == torch.float64 and float(x.pow(2).max()) <= law.bound + 1e-6
+    assert float(x.mean(0).abs().max()) < 0.01 and float((x.pow(2).mean(0) - 1).abs().max()) < 0.01
+
+
+def test_dependent_laws_are_dependent():
+    shared = q5.INPUT_LAWS[1].draw((200_000, 1, 1, 2), torch.Generator().manual_seed(4)).flatten(1).pow(2)
+    assert float(torch.corrcoef(shared.T)[0, 1]) > 0.5  # squares share the image's scale
+    averaged = q5.INPUT_LAWS[2].draw((200_000, 1, 1, 2), torch.Generator().manual_seed(5)).flatten(1)
+    assert abs(float(torch.corrcoef(averaged.T)[0, 1]) - 0.5) < 0.01
+
+
+def test_chi_square_mix_tolerance_is_laurent_massart():
+    weights = torch.tensor([0.5, 1.5, 2.0], dtype=torch.float64)
+    t = math.log(2 / 1e-6)
+    want = 2 * math.sqrt(0.25 + 2.25 + 4) * math.sqrt(t) + 2 * 2.0 * t
+    assert math.isclose(q5.chi_square_mix_tolerance(weights, 1e-6), want, rel_tol=1e-12)
 
 
 # ------------------------------------------------------------------ each check: right and wrong
@@ -167,7 +196,10 @@ WRONG = {
     "bias_is_zero_or_normal": (example("q5-mistake-bias-untouched"), "conv.bias"),
     "draws_from_torchs_global_generator": (example("q5-mistake-private-generator"), "no effect"),
     "returns_the_same_working_conv": (example("q5-mistake-returns-none"), "should return conv itself"),
-    "theorem_holds_under_your_init": (example("q5-mistake-bias-mean"), "the mean of Y is"),
+    "your_formula_matches_simulated_convolutions": (example("q5-mistake-interior-everywhere"), "simulated"),
+    "mean_output_is_right": (example("q5-mistake-steps-mean-is-bias-variance"), "`mean_output`"),
+    "conditional_second_moment_is_right": (example("q5-mistake-steps-forgets-bias"), "`conditional_second_moment`"),
+    "lecun_variance_is_right": (example("q5-mistake-steps-lecun-no-channels"), "`lecun_variance`"),
 }
 
 
@@ -196,7 +228,9 @@ def test_check_fails_a_wrong_answer_with_a_message(name):
         ("bias_is_zero_or_normal", variant(init=init(bias="conv.bias.uniform_(-sigma_b * 3 ** 0.5, sigma_b * 3 ** 0.5) if conv.bias is not None else None")), "empirical CDF"),
         ("draws_from_torchs_global_generator", variant(init=init(weight="conv.weight.normal_(0.0, fan_in ** -0.5, generator=torch.Generator().manual_seed(__import__('time').perf_counter_ns()))")), "run twice"),
         ("returns_the_same_working_conv", variant(init=init(bias=GOOD_BIAS + "; conv.padding = (0, 0)")), "changed the layer's"),
-        ("theorem_holds_under_your_init", example("q5-mistake-kaiming-gain"), "the mean of Y^2 is"),
+        ("your_formula_matches_simulated_convolutions", variant(formula=reference().cells["q5_second_moment"].replace("c_in * sigma_w**2", "c_in * sigma_w")), "mean Y^2"),
+        ("conditional_second_moment_is_right", example("q5-mistake-steps-unconditional"), "is not E[Y_cij^2 | X]"),
+        ("lecun_variance_is_right", example("q5-mistake-steps-std-for-variance"), "`lecun_variance`"),
         ("draws_from_torchs_global_generator", variant(init=init(weight="torch.manual_seed(0); " + GOOD_WEIGHT)), "torch.manual_seed inside"),
         ("corner_pixels", variant(formula=reference().cells["q5_second_moment"].replace("return visible", "return sp.Integer(visible)")), "should return a float"),
     ],
@@ -207,12 +241,11 @@ def test_check_catches_more_mistakes(name, answers, fragment):
     assert result.earned == 0 and fragment in result.message, result.message
 
 
-def test_uniform_law_passes_the_moment_checks():
+def test_uniform_law_passes_the_moment_check():
     """The shape test is what catches the uniform law: its mean and variance are right."""
     with one_thread():
-        for name in ["weights_have_mean_0_and_variance_1_over_fan_in", "theorem_holds_under_your_init"]:
-            result = outcome(example("q5-mistake-uniform"), name)
-            assert result.passed, result.message
+        result = outcome(example("q5-mistake-uniform"), "weights_have_mean_0_and_variance_1_over_fan_in")
+    assert result.passed, result.message
 
 
 # ------------------------------------------------------------------ statistics
@@ -231,8 +264,17 @@ def test_statistical_checks_pass_the_reference_under_200_seeds():
     assert not failures, failures[:3]
 
 
+def test_formula_simulation_passes_the_reference_under_20_seeds():
+    """Fewer seeds than the others: each run simulates 300,000 convolutions (the bound's
+    premises are tested below, exactly)."""
+    _, submission = submission_for(reference())
+    with one_thread():
+        results = [run_check(CHECKS["your_formula_matches_simulated_convolutions"], submission, salt) for salt in range(1, 21)]
+    assert all(result.passed for result in results), [r.message for r in results if not r.passed][:3]
+
+
 def test_statistical_docstrings_state_sample_bound_false_failure_and_power():
-    for name in STATISTICAL:
+    for name in STATISTICAL + ["your_formula_matches_simulated_convolutions"]:
         doc = CHECKS[name].function.__doc__
         for word in ["Sample", "exact", "1e-9", "union bound", "Power", "0.999"]:
             assert word in doc, f"{name}: docstring does not state {word!r}"
@@ -278,22 +320,28 @@ def test_stated_power_and_false_failure_budgets_hold():
     assert "10%" in doc and "0.067" in doc and "0.038" in doc
     assert variance_power(n, 1e-9 / 3) <= 0.10 and mean_power(n, 1e-9 / 3) <= 0.067 and ks_power(n, 1e-9 / 3) <= 0.038
 
-    doc = CHECKS["theorem_holds_under_your_init"].function.__doc__
-    comparisons = 2 * sum((k + 1) ** 2 for _, k, _ in q5.THEOREM_CASES)
-    assert comparisons == 112 and "1e-9/112" in doc and "11%" in doc and "0.071" in doc
-    assert variance_power(q5.THEOREM_RUNS, 1e-9 / 112) <= 0.11 and mean_power(q5.THEOREM_RUNS, 1e-9 / 112) <= 0.071
+    doc = CHECKS["your_formula_matches_simulated_convolutions"].function.__doc__
+    comparisons = len(q5.INPUT_LAWS) * len(q5.POSITIONS)
+    assert comparisons == 9 and "1e-9/9" in doc and "12.9%" in doc and "25.8%" in doc and "max X^2 <= 3" in doc
+    assert max(law.bound for law in q5.INPUT_LAWS) == 3.0
+    n, delta = q5.FORMULA_RUNS, 1e-9 / 9
+    # |a|_2 <= V_max / sqrt(n), |a|_inf <= V_max / n and V_max <= bound * E[Y^2] (bound >= 1)
+    t = math.log(2 / (delta / 2))
+    relative = 3.0 * (stats.hoeffding_tolerance(1.0, n, delta / 2) + 2 * math.sqrt(t / n) + 2 * t / n)
+    assert relative <= 0.129
 
 
-def test_theorem_outputs_are_exactly_gaussian_with_the_stated_variance():
-    """The premise of the theorem check's exact bounds: with sign inputs and a correct init, Y at a
-    pixel is N(0, n_ij/k^2 + sigma_b^2). Checked here with the grader's own conv and torch's normal."""
+def test_simulated_outputs_given_the_images_are_gaussian_with_variance_v():
+    """The premise of the simulation's Laurent-Massart bound: given the images, Y at a pixel is
+    N(0, sigma_w^2 S + sigma_b^2). Checked with dependent inputs: Y / sqrt(V) is N(0, 1)."""
     generator = torch.Generator().manual_seed(1)
-    runs, c_in, k, s_b = 200_000, 2, 3, 0.5
-    weight = torch.randn((runs, c_in, k, k), generator=generator, dtype=torch.float64) / math.sqrt(c_in * k * k)
+    runs, c_in, k, s_w, s_b = 200_000, 2, 3, 0.4, 0.5
+    x = q5.INPUT_LAWS[1].draw((runs, c_in, k + 1, k + 1), generator).to(torch.float64)
+    weight = torch.randn((runs, c_in, k, k), generator=generator, dtype=torch.float64) * s_w
     bias = torch.randn(runs, generator=generator, dtype=torch.float64) * s_b
-    x = torch.randint(0, 2, (runs, c_in, k + 1, k + 1), generator=generator).to(torch.float64) * 2 - 1
-    y = q5.conv_outputs(weight, bias, x)
-    counts = q5.window_counts(k, k + 1)
-    for i, j in [(0, 0), (0, 1), (1, 1)]:
-        scale = math.sqrt(int(counts[i, j]) / k**2 + s_b**2)
-        assert scipy_stats.kstest((y[:, i, j] / scale).numpy(), "norm").pvalue > 1e-6
+    for position in q5.POSITIONS:
+        i, j = q5.window_pixel(position, k)
+        y = q5.simulated_outputs(x, weight, bias, (i, j))
+        window = torch.nn.functional.pad(x, [1] * 4)[:, :, i : i + k, j : j + k]
+        v = s_w**2 * window.pow(2).sum(dim=(1, 2, 3)) + s_b**2
+        assert scipy_stats.kstest((y / v.sqrt()).numpy(), "norm").pvalue > 1e-6

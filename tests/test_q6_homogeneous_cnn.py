@@ -36,7 +36,7 @@ def reference_cell(grade_id: str) -> str:
 def relative_gaps(case, seed):
     """{a: max|f(ax) - a f(x)| / max|f(x)|} for one zoo function, dropout masks replayed."""
     spec, fill_seed, x, _ = case.instantiate(torch.Generator().manual_seed(seed))
-    f = q6.KERNEL_SIDE.build_function(spec, fill_seed)
+    f = q6.build_function(spec, fill_seed)
     state = torch.get_rng_state()
 
     def evaluate(inputs):
@@ -180,3 +180,108 @@ def test_network_mistake_is_caught_by_the_right_checks(student, failing):
     answers = example_class.read_answers(ROOT / "examples" / "class" / student / f"{NOTEBOOK}.py")
     results = outcomes({"q6_net": answers.cells["q6_net"]}, "q6_net_tests")
     assert {name for name, o in results.items() if not o.passed} == failing, {n: o.message for n, o in results.items()}
+
+
+# ------------------------------------------------------------------ q6_steps_tests
+
+
+def _squared_relu(x):
+    return torch.relu(x) ** 2
+
+
+def real_layer(name: str):
+    """The torch layer each name in LAYERS stands for, with random weights (and a nonzero bias or
+    running mean where the name says so), and the input shape it takes."""
+    image = (2, 4, 6, 6)
+    batchnorm = nn.BatchNorm2d(4, affine=False).eval()
+    batchnorm.running_mean.fill_(0.5)
+    conv_with_bias = nn.Conv2d(4, 3, 3)
+    with torch.no_grad():
+        conv_with_bias.bias.fill_(0.3)
+    layers = {
+        "ReLU": nn.ReLU(), "LeakyReLU(0.1)": nn.LeakyReLU(0.1), "GELU": nn.GELU(), "Sigmoid": nn.Sigmoid(),
+        "MaxPool2d(2)": nn.MaxPool2d(2), "AvgPool2d(2)": nn.AvgPool2d(2),
+        "Conv2d(bias=False)": nn.Conv2d(4, 3, 3, bias=False), "Conv2d(bias=True)": conv_with_bias,
+        "Linear(bias=False)": nn.Linear(6, 5, bias=False), "Flatten": nn.Flatten(),
+        "Dropout(fixed mask)": nn.Dropout(0.5).train(), "BatchNorm2d(eval, running_mean != 0)": batchnorm,
+        "x * x": lambda x: x * x, "ReLU(x)**2": _squared_relu,
+    }
+    return layers[name], image
+
+
+def measured_degree(layer, shape, seed: int):
+    """The d in {0, ..., 3} with layer(ax) = a^d layer(x) for a in [0, 1e3] at a random x (the
+    same dropout mask on both sides), or None."""
+    generator = torch.Generator().manual_seed(seed)
+    x = torch.randn(shape, generator=generator, dtype=torch.float64)
+    if isinstance(layer, nn.Module):
+        layer.double()
+
+    def evaluate(inputs):
+        torch.manual_seed(seed)
+        with torch.no_grad():
+            return layer(inputs)
+
+    fx = evaluate(x)
+    for d in range(4):
+        if all(torch.allclose(evaluate(a * x), a**d * fx, rtol=1e-9, atol=1e-12 * a**d * float(fx.abs().max()))
+               for a in (0.0, 1e-3, 0.3, 2.0, 7.0, 1e3) if not (a == 0 and d == 0)):
+            return d
+    return None
+
+
+@pytest.mark.parametrize("layer", q6.LAYER_DEGREES, ids=lambda layer: layer.check)
+def test_layer_degree_is_the_one_measured_on_the_real_torch_layer(layer):
+    module, shape = real_layer(layer.name)
+    for seed in range(3):
+        assert measured_degree(module, shape, seed) == layer.degree, (layer.name, seed)
+
+
+def test_layers_are_the_setup_cells_list():
+    import nbformat
+
+    setup = next(c for c in nbformat.read(ROOT / "release" / "midterm" / f"{NOTEBOOK}.ipynb", as_version=4).cells
+                 if c.metadata.get("nbgrader", {}).get("grade_id") == "q6_setup")
+    namespace = {}
+    exec(compile(setup.source, "<q6_setup>", "exec"), namespace)
+    assert namespace["LAYERS"] == q6.LAYERS
+
+
+def test_a_guess_earns_only_its_share():
+    """Every entry 1 (the likeliest guess) earns exactly the entries that are 1."""
+    degrees = "{name: 1 for name in LAYERS}"
+    results = outcomes({"q6_steps": f"LAYER_DEGREES = {degrees}\nNEGATIVE_ALPHA = None"}, "q6_steps_tests")
+    earned = sum(o.earned for o in results.values())
+    ones = sum(layer.degree == 1 for layer in q6.LAYER_DEGREES)
+    assert earned == ones * 0.3125 and ones < len(q6.LAYER_DEGREES)
+    assert not results["negative_alpha_breaks_the_identity"].passed
+
+
+@pytest.mark.parametrize(
+    "answer, fragment",
+    [
+        ("(-1.0, torch.zeros((1, 3, 32, 32)))", "not a counterexample"),
+        ("(0.5, torch.randn((1, 3, 32, 32)))", "finite negative number"),
+        ("(-1.0, torch.randn((3, 32, 32)))", "expected shape (1, 3, 32, 32)"),
+        ("(-1.0, torch.full((1, 3, 32, 32), float('inf')))", "finite"),
+        ("[-1.0]", "pair (alpha, x)"),
+        ("(-1.0, torch.ones((1, 3, 32, 32), dtype=torch.int64))", "floating-point"),
+    ],
+)
+def test_negative_alpha_rejects_non_counterexamples(answer, fragment):
+    results = outcomes({"q6_steps": f"NEGATIVE_ALPHA = {answer}"}, "q6_steps_tests")
+    result = results["negative_alpha_breaks_the_identity"]
+    assert not result.passed and fragment in result.message, result.message
+
+
+def test_the_exam_network_is_odd_nowhere_we_look():
+    """The premise of NEGATIVE_ALPHA's check: for random x, f(-x) and -f(x) differ by far more
+    than the 1% margin (while f(2x) = 2 f(x) to float32 rounding)."""
+    net = q6.exam_net(11)
+    x = torch.randn((4, 3, 32, 32), generator=torch.Generator().manual_seed(2))
+    with torch.no_grad():
+        fx, f_minus, f_double = net(x), net(-x), net(2 * x)
+    for n in range(4):
+        size = max(float(f_minus[n].abs().max()), float(fx[n].abs().max()))
+        assert float((f_minus[n] + fx[n]).abs().max()) > 10 * q6.COUNTEREXAMPLE_MARGIN * size
+        assert float((f_double[n] - 2 * fx[n]).abs().max()) < 1e-4 * size

@@ -15,6 +15,7 @@ import torch
 
 from coursepack import example_class
 from graders import q7_weight_decay_vs_l2 as q7
+from graders.core import optimizers as harness
 from graders.core.checks import run_check
 from tests.support import ROOT, submission_for
 
@@ -57,6 +58,13 @@ INLINE = {
         'p.sub_(group["lr"] * v + group["weight_decay"] * p)', 'p = p - (group["lr"] * v + group["weight_decay"] * p)'
     ),
     "no-optimizers": lambda: edited("class SGDMomentumWD(", "class SomethingElse("),
+    # Max(1, cos(alpha)) = 1: SymPy's solve gives up on both
+    "gap-unsolvable-but-right": lambda: edited(
+        "theta_gap_2 = alpha * beta * lam * theta0",
+        "theta_gap_2 = alpha * beta * lam * theta0 * sp.Max(1, sp.cos(alpha))", "q7_steps"),
+    "gap-unsolvable-and-wrong": lambda: edited(
+        "theta_gap_2 = alpha * beta * lam * theta0",
+        "theta_gap_2 = alpha * beta * lam * theta0 * sp.Max(2, sp.cos(alpha))", "q7_steps"),
 }
 
 
@@ -69,59 +77,81 @@ def outcome(check: str, key: str):
 
 def test_reference_l2_is_torch_sgd_on_the_network():
     rng = torch.Generator().manual_seed(1)
-    problem, theta, _ = q7.small_network(rng)
-    hypers = q7.random_hypers(rng, q7.L2)
-    ours = q7.simulate(q7.L2.rule, [q7.triple(q7.L2, hypers)] * 4, problem, theta, 50)
-    assert q7.departure(ours, q7.torch_sgd(hypers, problem, theta, 50), rtol=1e-12, atol=1e-14) is None
+    problem = harness.small_network(rng)
+    hypers = q7.SGD_L2.sample(rng)
+    ours = harness.simulate(q7.SGD_L2, q7.SGD_L2.step, [hypers] * 4, problem, 50)
+    torch_sgd = harness.oracle_trajectory(q7.SGD_L2, hypers, problem, 50)
+    assert harness.departure(ours, torch_sgd, rtol=1e-12, atol=1e-14) is None
 
 
 def test_reference_matches_the_theorems_formulas_with_zero_gradients():
-    theta = [torch.tensor([1.5, -0.5], dtype=torch.float64)]
+    theta = torch.tensor([1.5, -0.5], dtype=torch.float64)
+    problem = harness.Problem({"kind": "zero"}, [theta], ["parameter 0"])
     a, b, c = 0.3, 0.8, 0.2
-    wd = q7.simulate(q7.WD.rule, [(a, b, c)], {"kind": "zero"}, theta, 30)
+    wd = harness.simulate(q7.SGD_WD, q7.SGD_WD.step,
+                          [{"lr": a, "momentum": b, "weight_decay": c}], problem, 30)
     for step, row in enumerate(wd):
         want = float(q7.THETA_WD_K.subs({q7.k: step, q7.mu: c, q7.theta0: 1}))
-        assert torch.allclose(row[0], want * theta[0], rtol=1e-13, atol=0)
-    l2 = q7.simulate(q7.L2.rule, [(a, b, c)], {"kind": "zero"}, theta, 2)
+        assert torch.allclose(row[0], want * theta, rtol=1e-13, atol=0)
+    l2 = harness.simulate(q7.SGD_L2, q7.SGD_L2.step, [{"lr": a, "momentum": b, "l2": c}],
+                          problem, 2)
     want = float(q7.THETA_L2_2.subs({q7.alpha: a, q7.beta: b, q7.lam: c, q7.theta0: 1}))
-    assert torch.allclose(l2[2][0], want * theta[0], rtol=1e-13, atol=0)
+    assert torch.allclose(l2[2][0], want * theta, rtol=1e-13, atol=0)
 
 
-@pytest.mark.parametrize("method", [q7.WD, q7.L2], ids=lambda m: m.name)
-def test_every_named_mistake_leaves_the_reference_and_the_others(method):
+@pytest.mark.parametrize("spec", q7.SPECS, ids=lambda spec: spec.name)
+def test_every_named_mistake_leaves_the_reference_and_the_others(spec):
     """On the checks' problems and hyperparameter ranges, every mistake departs from the exam's rule
     and from every other mistake within 60 steps, by more than the tolerance."""
     for seed in range(5):
         rng = torch.Generator().manual_seed(seed)
-        problem, theta, _ = q7.random_quadratics(rng, [(5,), (3, 2), (4,)])
-        per = [q7.triple(method, q7.random_hypers(rng, method))] * 3
-        runs = [q7.simulate(rule, per, problem, theta, 60) for rule in (method.rule, *method.mistakes)]
+        problem = q7.QUADRATICS(rng)
+        per = [spec.sample(rng)] * 3
+        rules = (spec.step, *(mistake.step for mistake in spec.mistakes))
+        runs = [harness.simulate(spec, rule, per, problem, 60) for rule in rules]
         for i in range(len(runs)):
             for j in range(i + 1, len(runs)):
-                assert q7.departure(runs[i], runs[j]) is not None, (seed, i, j)
+                assert harness.departure(runs[i], runs[j]) is not None, (seed, i, j)
 
 
 def test_algebraically_equal_updates_stay_within_the_tolerance():
     """theta <- (1 - mu) theta - u with u = alpha v kept instead of v: different rounding, same rule."""
 
-    def scaled(t, u, g, a, b, c):
-        u = b * u + a * g
-        return (1 - c) * t - u, u
+    def scaled(t, g, state, h):
+        state["momentum_buffer"] = h["momentum"] * state["momentum_buffer"] + h["lr"] * g
+        return (1 - h["weight_decay"]) * t - state["momentum_buffer"]
 
     rng = torch.Generator().manual_seed(3)
-    problem, theta, _ = q7.random_quadratics(rng, [(5,), (3, 2)])
-    per = [(0.1, 0.95, 0.05)] * 2
-    ours = q7.simulate(q7.WD.rule, per, problem, theta, 200)
-    assert q7.departure(q7.simulate(q7.Rule("scaled", scaled), per, problem, theta, 200), ours) is None
+    problem = harness.random_quadratics(rng, [(5,), (3, 2)])
+    per = [{"lr": 0.1, "momentum": 0.95, "weight_decay": 0.05}] * 2
+    ours = harness.simulate(q7.SGD_WD, q7.SGD_WD.step, per, problem, 200)
+    assert harness.departure(harness.simulate(q7.SGD_WD, scaled, per, problem, 200), ours) is None
 
 
-def test_sympy_shows_equal_iterates_force_alpha_beta_lam_zero():
-    assert q7.equal_iterate_solutions(q7.THETA_WD_K, q7.THETA_L2_2) == []
-    mu_choice, gap = q7.second_step_gap(q7.THETA_WD_K, q7.THETA_L2_2)
-    assert sp.simplify(mu_choice - q7.alpha * q7.lam) == 0
-    assert sp.simplify(gap - q7.alpha * q7.beta * q7.lam) == 0
-    # without the momentum term the two methods would agree for mu = alpha lam
-    assert q7.equal_iterate_solutions(q7.THETA_WD_K, (1 - q7.alpha * q7.lam) ** 2 * q7.theta0) == [{q7.mu: q7.alpha * q7.lam}]
+def test_the_exam_formulas_give_the_theorems_matching_decay_and_gap():
+    assert q7.matching_decays(q7.THETA_WD_K, q7.THETA_L2_1) == [q7.alpha * q7.lam]
+    gap = q7.THETA_WD_K.subs(q7.k, 2).subs(q7.mu, q7.MU_MATCHING) - q7.THETA_L2_2
+    assert sp.expand(gap - q7.THETA_GAP_2) == 0
+    assert q7.zeros_of(q7.THETA_GAP_2) == []
+
+
+def test_wrong_weight_decay_formula_matches_another_decay():
+    assert q7.matching_decays((1 - q7.alpha * q7.mu) ** q7.k * q7.theta0, q7.THETA_L2_1) == [q7.lam]
+
+
+@pytest.mark.parametrize("gap, zeros", [
+    (q7.THETA_GAP_2 * (1 - q7.alpha * q7.lam), ["alpha = 1/lam", "lam = 1/alpha"]),
+    (q7.THETA_GAP_2 + 1, ["alpha = -1/(beta*lam*theta0)"]),
+    (sp.Piecewise((q7.THETA_GAP_2 * (1 - q7.alpha), q7.alpha * q7.lam < 1),
+                  (2 * q7.THETA_GAP_2, True)), ["alpha = 1 (when lam < 1)"]),
+    (sp.Piecewise((q7.THETA_GAP_2, sp.Ne(q7.theta0, 0)), (0, True)), []),
+    (q7.alpha * q7.beta * q7.lam, []),
+])
+def test_zeros_of_the_gap_in_the_domain(gap, zeros):
+    """Zeros with alpha, beta, lam > 0 and theta0 != 0 are found (Piecewise branch by branch);
+    theta0 = 0 is not one."""
+    found = q7.zeros_of(gap)
+    assert found[: len(zeros)] == zeros and bool(found) == bool(zeros), found
 
 
 def test_sample_points_lie_in_the_domain():
@@ -159,7 +189,7 @@ FAILURES = [
     ("step_with_closure_returns_its_loss", "q7-mistake-no-closure", ["step(closure) raised TypeError: at step 1"]),
     ("step_with_closure_returns_its_loss", "q7-mistake-closure-without-grad", ["does not require grad"]),
     ("step_with_closure_returns_its_loss", "closure-loss-dropped", ["step 1 returned None", "closure's loss"]),
-    ("state_dict_resumes_training_exactly", "q7-mistake-momentum-outside-state", ["θ^11", "restarted from v = 0", "self.state[p]"]),
+    ("state_dict_resumes_training_exactly", "q7-mistake-momentum-outside-state", ["θ^11", "restarted from empty state", "self.state[p]"]),
     ("weight_decay_follows_the_exam_rule", "no-optimizers", ["SGDMomentumWD", "not defined"]),
     # an optimizer that never moves would trivially agree with itself
     ("parameter_groups_keep_their_own_hyperparameters", "no-in-place-update", ["changed no parameter"]),
@@ -168,7 +198,37 @@ FAILURES = [
     ("state_dict_resumes_training_exactly", "no-in-place-update", ["changed no parameter"]),
     ("weight_decay_iterates_are_geometric", "q7-mistake-zero-grad-formulas", ["theta_wd_k", "expected"]),
     ("l2_second_iterate", "q7-mistake-l2-formula-only", ["theta_l2_2", "expected"]),
-    ("your_formulas_prove_the_theorem", "q7-mistake-zero-grad-formulas", ["agree for", "alpha*beta*lam"]),
+    # the theorem's argument on the student's own formulas (issue 11: wrong premises lose)
+    ("your_formulas_prove_the_theorem", "q7-mistake-zero-grad-formulas",
+     ["agree for mu = lam", "mu = alpha*lam"]),
+    ("your_formulas_prove_the_theorem", "q7-mistake-steps-wd-alpha-mu",
+     ["agree for mu = lam", "mu = alpha*lam"]),
+    ("your_formulas_prove_the_theorem", "q7-mistake-steps-theta2-plus",
+     ["theta^2_WD - theta^2_L2 = -alpha*beta*lam*theta0", "rules give alpha*beta*lam*theta0"]),
+    ("your_formulas_prove_the_theorem", "q7-mistake-l2-formula-only", ["2*alpha*beta*lam*theta0"]),
+    ("your_formulas_prove_the_theorem", "q7-mistake-steps-no-momentum",
+     ["theta^2_WD - theta^2_L2 = 0"]),
+    ("your_formulas_prove_the_theorem", "q7-mistake-steps-l2-twice", ["mu = 2*alpha*lam"]),
+    ("your_formulas_prove_the_theorem", "q7-mistake-steps-guesses",
+     ["no single mu > 0", "theta_l2_1 (cell q7_steps)"]),
+    # the key steps, each naming the step
+    ("theta_l2_1_is_right", "q7-mistake-steps-l2-twice",
+     ["`theta_l2_1` = ", "theta^1 of SGDMomentumL2", "expected"]),
+    ("mu_matching_is_right", "q7-mistake-steps-mu-is-lam", ["`mu_matching` = lam", "expected"]),
+    ("theta_gap_2_is_right", "q7-mistake-steps-gap-sign",
+     ["`theta_gap_2` = -alpha*beta*lam*theta0", "expected"]),
+    ("theta_gap_2_is_right", "q7-mistake-steps-gap-without-theta0",
+     ["`theta_gap_2` = alpha*beta*lam "]),
+    ("your_mu_matching_makes_your_first_iterates_agree", "q7-mistake-steps-mu-is-lam",
+     ["at k = 1 with mu = your mu_matching (lam)", "not your theta_l2_1"]),
+    ("your_theta_gap_2_is_the_difference_of_your_second_iterates", "q7-mistake-steps-gap-sign",
+     ["your theta_gap_2 = -alpha*beta*lam*theta0", "minus your theta_l2_2"]),
+    ("your_theta_gap_2_is_the_difference_of_your_second_iterates", "q7-mistake-l2-formula-only",
+     ["minus your theta_l2_2"]),
+    ("your_theta_gap_2_is_never_zero", "q7-mistake-steps-no-momentum", ["is 0: it would let"]),
+    ("your_theta_gap_2_is_never_zero", "q7-mistake-steps-v1-from-theta1",
+     ["is 0 when alpha = 1/lam; lam = 1/alpha"]),
+    ("your_theta_gap_2_is_never_zero", "gap-unsolvable-and-wrong", ["SymPy could not solve"]),
 ]
 
 
@@ -188,8 +248,18 @@ PASSES = [
     ("state_dict_resumes_training_exactly", "q7-mistake-l2-outside-momentum"),
     # decay on the updated theta is the same as decay on theta_old when v = 0 (zero gradients)
     ("zero_gradients_give_the_theorems_iterates", "q7-mistake-decay-on-updated-theta"),
-    # a wrong theta^2 that still needs alpha beta lam = 0 proves the theorem
-    ("your_formulas_prove_the_theorem", "q7-mistake-l2-formula-only"),
+    # the theorem check reads the formulas and theta_l2_1, not the other steps
+    ("your_formulas_prove_the_theorem", "q7-mistake-steps-mu-is-lam"),
+    ("your_formulas_prove_the_theorem", "q7-mistake-steps-gap-sign"),
+    # steps consistently derived from wrong formulas fit them (only the steps' values lose)
+    ("your_mu_matching_makes_your_first_iterates_agree", "q7-mistake-steps-l2-twice"),
+    ("your_mu_matching_makes_your_first_iterates_agree", "q7-mistake-steps-wd-alpha-mu"),
+    ("your_theta_gap_2_is_the_difference_of_your_second_iterates", "q7-mistake-steps-l2-twice"),
+    ("your_theta_gap_2_is_the_difference_of_your_second_iterates", "q7-mistake-steps-theta2-plus"),
+    # a wrong gap that is still never zero, and the exam's gap in a form SymPy cannot solve
+    ("your_theta_gap_2_is_never_zero", "q7-mistake-steps-gap-sign"),
+    ("your_theta_gap_2_is_never_zero", "q7-mistake-steps-gap-without-theta0"),
+    ("your_theta_gap_2_is_never_zero", "gap-unsolvable-but-right"),
 ]
 
 

@@ -37,7 +37,7 @@ class Check:
     @property
     def prop(self) -> str:
         doc = (self.function.__doc__ or self.name).strip()
-        return doc.split("\n\n")[0].replace("\n", " ")
+        return " ".join(doc.split("\n\n")[0].split())
 
     def seed(self, salt: int = 0) -> int:
         return zlib.crc32(f"{self.cell}:{self.name}:{salt}".encode())

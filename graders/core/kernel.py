@@ -13,6 +13,7 @@ import itertools
 import logging
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 from queue import Empty
@@ -20,7 +21,8 @@ from time import monotonic
 
 from jupyter_core.utils import run_sync
 
-from graders.core.submission import MAX_REPLY_BYTES, KernelDied, ProbeTimeout
+from graders.core.errors import KernelDied, NotChecked, ProbeTimeout
+from graders.core.submission import MAX_REPLY_BYTES
 
 log = logging.getLogger("graders")
 
@@ -28,6 +30,11 @@ IO_PREFIX = ".grader-io-"
 INTERRUPT_GRACE = 3.0
 MAX_RESTARTS = 3
 DRAIN_BATCH = 2000
+#: Reading a reply file is local disk I/O: far less than this.
+REPLY_READ_SECONDS = 10.0
+TAMPERED = "the file the grader reads your answer from was tampered with"
+KINDS = {stat.S_IFIFO: "FIFO", stat.S_IFDIR: "directory", stat.S_IFSOCK: "socket",
+         stat.S_IFCHR: "character device", stat.S_IFBLK: "block device"}
 
 
 class KernelTransport:
@@ -128,6 +135,10 @@ class KernelTransport:
         except (ProbeTimeout, KernelDied):
             self.recover()
 
+    def shared_dir(self) -> tuple[Path, str]:
+        """The probe directory: (the grader's path, the kernel's path)."""
+        return self.io_dir, f"{self.kernel_workdir}/{self.io_dir.name}"
+
     def run(self, request: bytes, timeout: float) -> bytes | None:
         number = next(self._ids)
         request_name, reply_name = f"request-{number}", f"reply-{number}"
@@ -143,24 +154,58 @@ class KernelTransport:
             self.recover()
             raise
         finally:
-            self._unlink(request_name)
+            self._remove(request_name)
+        return self._read_reply(reply_name, REPLY_READ_SECONDS)
+
+    def _read_reply(self, name: str, seconds: float) -> bytes | None:
+        """The reply the kernel wrote, or None if it wrote none. The kernel can plant anything at
+        that path (a FIFO, a directory, a file that keeps growing), so the read never blocks: a
+        non-blocking open that refuses symlinks, a regular-file check, a size cap and a deadline."""
         try:
-            fd = os.open(reply_name, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=self.io_fd)
-        except OSError:
+            fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=self.io_fd)
+        except FileNotFoundError:
             return None
-        with os.fdopen(fd, "rb") as handle:
-            blob = handle.read(MAX_REPLY_BYTES + 1)
-        self._unlink(reply_name)
-        return blob
+        except OSError as error:
+            self._remove(name)
+            raise NotChecked(f"{TAMPERED} (it could not be opened: {error.strerror})") from None
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise NotChecked(f"{TAMPERED} (it is a {_kind(info.st_mode)}, not a file)")
+            chunks, size, deadline = [], 0, monotonic() + seconds
+            while chunk := os.read(fd, 1 << 20):
+                size += len(chunk)
+                if size > MAX_REPLY_BYTES:
+                    raise NotChecked(f"the reply is larger than {MAX_REPLY_BYTES >> 20} MiB")
+                if monotonic() > deadline:
+                    raise NotChecked(f"{TAMPERED} (it could not be read within {seconds:g} s)")
+                chunks.append(chunk)
+            return b"".join(chunks)
+        finally:
+            os.close(fd)
+            self._remove(name)
 
     def _write(self, name: str, data: bytes) -> None:
-        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644, dir_fd=self.io_fd)
+        """Create ``name`` afresh (a name the kernel planted first is removed, once)."""
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_NONBLOCK
+        try:
+            fd = os.open(name, flags, 0o644, dir_fd=self.io_fd)
+        except FileExistsError:
+            self._remove(name)
+            try:
+                fd = os.open(name, flags, 0o644, dir_fd=self.io_fd)
+            except OSError as error:
+                reason = f"a request could not be written: {error.strerror}"
+                raise NotChecked(f"{TAMPERED} ({reason})") from None
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
 
-    def _unlink(self, name: str) -> None:
+    def _remove(self, name: str) -> None:
+        """Remove ``name`` in the exchange folder, whatever the kernel made of it."""
         try:
             os.unlink(name, dir_fd=self.io_fd)
+        except IsADirectoryError:
+            shutil.rmtree(name, ignore_errors=True, dir_fd=self.io_fd)
         except OSError:
             pass
 
@@ -169,3 +214,7 @@ class KernelTransport:
             os.close(self.io_fd)
             shutil.rmtree(self.io_dir, ignore_errors=True)
             self.io_fd = None
+
+
+def _kind(mode: int) -> str:
+    return KINDS.get(stat.S_IFMT(mode), "special file")

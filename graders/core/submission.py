@@ -17,8 +17,8 @@ from graders.probes import runtime
 
 PROBE_DIR = Path(__file__).resolve().parent.parent / "probes"
 
-#: Largest reply accepted from the student's side.
-MAX_REPLY_BYTES = 256 * 2**20
+#: Largest reply accepted from the student's side (the codec's cap, checked before reading).
+MAX_REPLY_BYTES = runtime.MAX_MESSAGE_BYTES
 
 
 class Transport(Protocol):
@@ -26,11 +26,14 @@ class Transport(Protocol):
         """Run one probe request in the student's process and return the encoded reply."""
 
 
-def probe_source(question_probes: str | None) -> str:
-    """Source text installed in the student's kernel: the runtime, then the question's probes."""
+def probe_source(question_probes: str | tuple | None) -> str:
+    """Source text installed in the student's kernel: the runtime, then the question's probes
+    (one module of ``graders/probes/`` or several, in order: shared ones such as the optimizer
+    harness's ``("problems", "optimizers")``)."""
     parts = [(PROBE_DIR / "runtime.py").read_text()]
-    if question_probes:
-        parts.append((PROBE_DIR / f"{question_probes}.py").read_text())
+    names = (question_probes,) if isinstance(question_probes, str) else question_probes or ()
+    for name in names:
+        parts.append((PROBE_DIR / f"{name}.py").read_text())
     return "\n\n".join(parts)
 
 
@@ -79,15 +82,22 @@ class Submission:
             raise NotChecked(f"{label} returned more than {MAX_REPLY_BYTES >> 20} MiB")
         try:
             reply = runtime.decode(blob)
-            if "error" in reply:
-                raise StudentCodeError(f"{label} raised {reply['error']}")
-            return reply["ok"]
-        except (ValueError, KeyError, TypeError, RecursionError) as error:
-            raise NotChecked(f"the grader could not read what {label} returned ({type(error).__name__})") from None
+        except runtime.MalformedMessage as error:
+            raise NotChecked(f"the grader could not read what {label} returned: {error}") from None
+        if not isinstance(reply, dict) or not ("ok" in reply or "error" in reply):
+            raise NotChecked(f"the grader could not read what {label} returned: it is not a reply")
+        if "error" in reply:
+            raise StudentCodeError(f"{label} raised {str(reply['error'])[:runtime.MAX_MESSAGE]}")
+        return reply["ok"]
 
     def call(self, function: str, *args, what: str = "", **kwargs):
         """The student's function called on plain data."""
         return self.probe("call", function, list(args), kwargs, what=what or f"{function}(...)")
+
+    def shared_dir(self) -> tuple[Path, str]:
+        """A directory both sides reach: (its path for the grader, its path in the student's
+        process). For grader-side services such as ``graders.core.oracle``."""
+        return self._transport.shared_dir()
 
     def value(self, name: str):
         """The student's global ``name`` as plain data."""

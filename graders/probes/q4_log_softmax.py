@@ -4,6 +4,10 @@ Runs inside the student's kernel, in the runtime's namespace (see runtime.py). I
 reference answer and no check: it reports what the student's code returned and which banned
 functions it was seen calling, as plain data; the grader decides.
 
+The ban is judged first in the grader's process, on the answer cells' source
+(``graders.core.banned_code``): that is the part the student cannot reach. What runs here is the
+cross-check on what the code actually did.
+
 Why three watches: each misses something the others see.
 - A ``TorchFunctionMode`` sees every torch call that takes a tensor, under whatever name the
   student reached it: ``torch.log_softmax``, ``z.softmax(...)``, ``torch.Tensor.log_softmax``,
@@ -13,20 +17,25 @@ Why three watches: each misses something the others see.
   ``torch.distributions``, ``nn`` modules, TorchScript, or with torch function modes disabled.
 - A ``sys.setprofile`` hook sees Python calls into scipy and ``torch.nn.functional`` and any
   built-in called by a banned name.
+The hooks see only the calling thread, so the watch also reports any thread or process the
+function starts (the profile hook sees the call that starts it) and any thread of the student's
+notebook that is alive while the function runs (every thread but the kernel's own): work
+handed to another thread is never trusted.
 ``banned_references`` adds a reading of the function's bytecode (and of the student's helper
-functions it uses), for banned code on a path the grader's inputs do not reach.
+functions it uses, wherever they were defined), for banned code on a path the grader's inputs
+do not reach.
 
-Limits, honestly: all of this runs in the student's own process. A student who sets out to
-defeat it (removing the hooks from inside their function, editing this module's objects,
-computing in another thread or process, building the bytecode at run time) can. The watch
-notes when its hooks were removed, but it is not proof against a determined adversary; it is
-meant to catch reliably the common cases: direct calls, aliases, tensor methods,
-``torch.special``, ``torch.nn.functional``, ``scipy.special``.
+Limits, honestly: all of this runs in the student's own process, which can lie (a thread whose
+``__module__`` claims to be ipykernel's, hooks removed and restored). That is why the grader's
+reading of the source comes first and decides on its own.
 """
 
+import _thread
 import dis
 import functools
+import os
 import sys
+import threading
 import types
 
 import torch
@@ -36,7 +45,8 @@ from torch.utils._python_dispatch import TorchDispatchMode, _get_current_dispatc
 #: Names of the banned torch functions, tensor methods and ATen kernels.
 BANNED_NAMES = frozenset({
     "log_softmax", "softmax", "logsumexp", "_log_softmax", "_softmax", "_safe_softmax",
-    "special_log_softmax", "special_softmax", "special_logsumexp",
+    "special_log_softmax", "special_softmax", "special_logsumexp", "logcumsumexp", "_logcumsumexp",
+    "softmin",
 })
 #: Modules none of whose functions may be used.
 BANNED_MODULES = ("torch.nn.functional", "scipy")
@@ -57,6 +67,37 @@ def _torch_name(function) -> str:
     if not module:  # methods of torch.Tensor have no module
         return "Tensor." + name
     return f"{module}.{name}"
+
+
+#: Built-ins that start a thread or a process, by identity (threading keeps its own reference).
+_STARTERS = {
+    id(function): name
+    for name, function in [
+        ("_thread.start_new_thread", _thread.start_new_thread),
+        ("_thread.start_new_thread", getattr(threading, "_start_new_thread", None)),
+        ("_thread.start_joinable_thread", getattr(_thread, "start_joinable_thread", None)),
+        *[(f"os.{name}", getattr(os, name, None)) for name in (
+            "fork", "forkpty", "posix_spawn", "posix_spawnp", "system", "execv", "execve", "popen",
+        )],
+    ]
+    if function is not None
+}
+#: Modules whose threads are the kernel's own.
+_KERNEL_THREAD_MODULES = ("ipykernel", "IPython", "zmq", "jupyter_client", "tornado")
+
+
+def _notebook_threads() -> list:
+    """Threads alive now that the kernel did not start (the main thread aside)."""
+    found = []
+    for thread in threading.enumerate():
+        if thread is threading.main_thread():
+            continue
+        target = getattr(thread, "_target", None)
+        owner = type(thread) if target is None else target
+        module = getattr(owner, "__module__", None) or ""
+        if module.split(".")[0] not in _KERNEL_THREAD_MODULES:
+            found.append(thread.name)
+    return found
 
 
 def _is_banned_library_function(function) -> bool:
@@ -115,10 +156,18 @@ class Watch:
             module = frame.f_globals.get("__name__") or ""
             if _in_banned_module(module):
                 self.record(f"{module}.{frame.f_code.co_name}")
+        elif event == "c_call" and id(arg) in _STARTERS:
+            self.record(f"{_STARTERS[id(arg)]} (a thread or process: the grader cannot watch it)")
         elif event == "c_call" and _is_banned_library_function(arg):
             self.record(_torch_name(arg))
 
+    def record_notebook_threads(self) -> None:
+        for name in _notebook_threads():
+            self.record(f"a thread of your notebook ({name}) running beside it (the grader cannot "
+                        "watch it)")
+
     def __enter__(self):
+        self.record_notebook_threads()
         self._previous_profile = sys.getprofile()
         self._function_mode.__enter__()
         self._kernel_mode.__enter__()
@@ -128,6 +177,7 @@ class Watch:
     def __exit__(self, *exc):
         hook = sys.getprofile()
         sys.setprofile(self._previous_profile)
+        self.record_notebook_threads()
         if hook != self._hook:
             self.record("sys.setprofile (your code switched off the grader's watch)")
         if self._kernel_mode not in _get_current_dispatch_mode_stack():
@@ -238,3 +288,23 @@ def banned_references():
     elif _banned_object(function):
         found.append(f"`log_softmax` is {_banned_object(function)} itself")
     return found
+
+
+# ---------------------------------------------------------------- the symbolic twin (q4_steps)
+
+
+@probe
+def symbolic_log_softmax(sizes):
+    """For each k in ``sizes``: the student's ``log_softmax_sym`` on z1..zk, on z1 + c..zk + c
+    and on its own output, as SymPy expressions (lists), with symbols built here."""
+    import sympy
+
+    function = answer("log_softmax_sym")
+    zs, c = sympy.symbols("z1:5", real=True), sympy.Symbol("c", real=True)
+    results = {}
+    for k in sizes:
+        once = [sympy.sympify(entry, strict=True) for entry in function(list(zs[:k]))]
+        shifted = [sympy.sympify(entry, strict=True) for entry in function([z + c for z in zs[:k]])]
+        twice = [sympy.sympify(entry, strict=True) for entry in function(list(once))]
+        results[k] = {"once": once, "shifted": shifted, "twice": twice}
+    return results

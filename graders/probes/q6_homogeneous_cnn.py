@@ -6,12 +6,12 @@ come from it). Two pieces of machinery, both pure functions of what the grader s
 - ``fill_deterministically``: the full exam network has ~33M weights (~130 MB), far too many
   to ship. Both sides fill their network instead from a seed, tensor by tensor, so the grader
   can rebuild the very same weights on its own copy of the exam's network.
-- ``build_function``: a small interpreter of layer specs (plain lists and dicts), so the
-  functions the student's checker is judged on are defined in the grader and only built here.
+- the zoo for the student's checker: functions the grader builds and evaluates in its own
+  process; the checker gets callables that forward their input there (``_remote``).
 
 What comes back is only what the student's code produced (outputs, key/shape lists, verdicts).
-No reference network, no expected verdict and no comparison live here. The grader loads this
-same file to build its own side, so the fill rule and the interpreter exist exactly once.
+No reference network, no expected verdict, no zoo function and no comparison live here. The
+grader loads this same file for the fill rule, so it exists exactly once.
 """
 
 import math
@@ -85,76 +85,51 @@ def q6_net_forward(seed, runs):
 
 
 # ---------------------------------------------------------------- the checker's zoo
+#
+# The zoo's functions live in the grader's process (graders/core/oracle.py): what the student's
+# checker receives only forwards its input there, so it holds nothing to read but an address.
 
 
-def _layer(kind, options):
-    """One layer of a spec: [kind, options]."""
-    if kind == "conv":
-        return nn.Conv2d(options["in"], options["out"], 3, padding=1, bias=options["bias"])
-    if kind == "linear":
-        return nn.Linear(options["in"], options["out"], bias=options["bias"])
-    if kind == "batchnorm":
-        return nn.BatchNorm2d(options["features"], affine=False)
-    simple = {
-        "relu": nn.ReLU,
-        "sigmoid": nn.Sigmoid,
-        "gelu": nn.GELU,
-        "flatten": nn.Flatten,
-        "maxpool": lambda: nn.MaxPool2d(2),
-        "avgpool": lambda: nn.AvgPool2d(2),
-        "leaky_relu": lambda: nn.LeakyReLU(options["slope"]),
-        "softplus": lambda: nn.Softplus(beta=options["beta"]),
-        "dropout": lambda: nn.Dropout(options["p"]),
-    }
-    if kind in simple:
-        return simple[kind]()
-    return _Map(kind, options)
+def _receive(connection):
+    import struct
+
+    header = b""
+    while len(header) < 8:
+        chunk = connection.recv(8 - len(header))
+        if not chunk:
+            raise ConnectionError("the grader closed the connection")
+        header += chunk
+    (size,) = struct.unpack("<Q", header)
+    chunks, remaining = [], size
+    while remaining:
+        chunk = connection.recv(min(remaining, 2**20))
+        if not chunk:
+            raise ConnectionError("the grader closed the connection")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
 
 
-class _Map(nn.Module):
-    """Parameter-free maps that torch has no layer for."""
+def _evaluate_remotely(address, index, x):
+    """f_index(x), computed by the grader; the dropout seed comes from torch's global generator."""
+    import os
+    import socket
+    import struct
 
-    def __init__(self, kind, options):
-        super().__init__()
-        self.kind, self.options = kind, options
-
-    def forward(self, x):
-        o = self.options
-        norm = x.flatten(1).norm(dim=1).view(-1, *[1] * (x.dim() - 1))
-        if self.kind == "scale":
-            return o["c"] * x
-        if self.kind == "square":
-            return x * x
-        if self.kind == "times_norm":
-            return x * norm
-        if self.kind == "zero":
-            return torch.zeros_like(x)
-        if self.kind == "clamp":
-            return x.clamp(-o["limit"], o["limit"])
-        if self.kind == "gate_below":
-            return x * (norm > o["radius"])
-        if self.kind == "flip_above":
-            return torch.where(norm > o["radius"], -x, x)
-        raise ValueError(f"unknown layer {self.kind!r}")
-
-
-def build_function(spec, seed):
-    """The network a spec describes, weights filled from ``seed``, in its grading mode.
-
-    Everything is in eval mode except dropout, which stays in train mode (fresh masks on every
-    call). A batchnorm layer gets running mean ``running_mean`` and running variance 1.
-    """
-    body = nn.Sequential(*[_layer(kind, options) for kind, options in spec])
-    fill_deterministically(body, seed)
-    body.requires_grad_(False)
-    body.eval()
-    for (kind, options), layer in zip(spec, body):
-        if kind == "batchnorm":
-            layer.running_mean.fill_(options["running_mean"])
-            layer.running_var.fill_(1.0)
-        if kind == "dropout":
-            layer.train()
-    return body
+    seed = int(torch.randint(2**62, (1,)))
+    request = encode({"function": index, "x": x, "seed": seed})
+    directory, name = os.path.split(address)
+    directory_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)  # a short path for connect
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+            connection.connect(f"/proc/self/fd/{directory_fd}/{name}")
+            connection.sendall(struct.pack("<Q", len(request)) + request)
+            reply = decode(_receive(connection))
+    finally:
+        os.close(directory_fd)
+    if "error" in reply:
+        raise ValueError(f"f could not be evaluated on this input: {reply['error']}")
+    return reply["ok"]
 
 
 class Model(nn.Module):
@@ -168,27 +143,27 @@ class Model(nn.Module):
         return self._function(x)
 
 
-def _anonymous(body, kind):
-    """``body`` as a plain function or as a ``Model``: no telling names or attributes."""
+def _remote(address, index, kind):
+    """The zoo's function ``index`` as a plain function or as a ``Model``."""
     def f(x):
-        return body(x)
+        return _evaluate_remotely(address, index, x)
 
     return Model(f) if kind == "module" else f
 
 
 @probe
-def q6_checker_verdicts(cases):
-    """The student's ``is_positive_homogeneous(f, x)`` on each case [spec, seed, x, kind].
+def q6_checker_verdicts(address, cases):
+    """The student's ``is_positive_homogeneous(f, x)`` on each case [x, kind], f being the
+    grader's function number i served at ``address``.
 
     Each entry of the result is {"verdict": what it returned} or {"error": what it raised}, so
     one crash costs one verdict, not the whole group.
     """
     check = answer("is_positive_homogeneous")
     results = []
-    for spec, seed, x, kind in cases:
-        f = _anonymous(build_function(spec, seed), kind)
+    for index, (x, kind) in enumerate(cases):
         try:
-            results.append({"verdict": check(f, x.clone())})
+            results.append({"verdict": check(_remote(address, index, kind), x.clone())})
         except Exception as error:
             results.append({"error": _describe(error)})
     return results

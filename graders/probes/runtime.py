@@ -14,6 +14,7 @@ namespace, so they can use ``probe``, ``NAMESPACE`` and the codec directly.
 import json
 import math
 import os
+import re
 import struct
 
 #: The student's global namespace (the kernel's ``user_ns``), set when the runtime is installed.
@@ -110,39 +111,110 @@ def _decode_tree(node, tensors):
         raise ValueError("malformed message: tagged value expected")
     (tag, body), = node.items()
     if tag == "__tensor__":
+        if body not in tensors:
+            raise ValueError("malformed message: unknown tensor")
         return tensors[body]
     if tag == "__int__":
+        if not isinstance(body, str) or len(body) > MAX_INT_DIGITS:
+            raise ValueError("malformed integer")
         return int(body)
     if tag == "__float__":
         if body not in ("nan", "inf", "-inf"):
             raise ValueError("malformed float")
         return float(body)
     if tag == "__sympy__":
+        if not isinstance(body, str):
+            raise ValueError("malformed expression")
         return SympyText(body)
+    if tag not in ("__list__", "__tuple__", "__dict__"):
+        raise ValueError(f"malformed message: unknown tag {tag!r}")
+    if not isinstance(body, list):
+        raise ValueError(f"malformed message: {tag!r} without a list")
     if tag == "__list__":
         return [_decode_tree(item, tensors) for item in body]
     if tag == "__tuple__":
         return tuple(_decode_tree(item, tensors) for item in body)
     if tag == "__dict__":
+        if not all(isinstance(item, list) and len(item) == 2 and type(item[0]) in (str, int)
+                   for item in body):
+            raise ValueError("malformed dictionary")
         return {key: _decode_tree(item, tensors) for key, item in body}
-    raise ValueError(f"malformed message: unknown tag {tag!r}")
 
 
 class SympyText(str):
     """The text of a SymPy expression as the student's kernel printed it (not yet parsed)."""
 
 
+class MalformedMessage(ValueError):
+    """Bytes that are not a message ``encode`` wrote, or one larger than the caps allow."""
+
+
+#: Caps checked before anything is decoded: a reply is written by the student's code, and a tiny
+#: JSON text (``[[],[],...]``) can decode to a structure 40 times its size.
+MAX_MESSAGE_BYTES = 64 << 20
+MAX_HEADER_BYTES = 1 << 20
+MAX_NODES = 50_000
+MAX_DEPTH = 2 * 64 + 8
+MAX_TENSORS = 1024
+MAX_INT_DIGITS = 400
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def _check_json(text, what):
+    """Refuse JSON text with more than ``MAX_NODES`` values or ``MAX_DEPTH`` levels, unparsed."""
+    skeleton = _STRING.sub('""', text)
+    values = skeleton.count(",") + skeleton.count("[") + skeleton.count("{") + 1
+    if values > MAX_NODES:
+        raise MalformedMessage(f"{what} has more than {MAX_NODES} values")
+    depth = deepest = 0
+    for bracket in _NOT_BRACKET.sub("", skeleton):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    if deepest > MAX_DEPTH:
+        raise MalformedMessage(f"{what} is nested more than {MAX_DEPTH} levels deep")
+
+
 def decode(blob):
-    """Bytes from ``encode`` -> plain data. Reads only tensors and JSON: nothing is unpickled."""
+    """Bytes from ``encode`` -> plain data. Reads only tensors and JSON: nothing is unpickled.
+
+    Sizes are checked before decoding (message, header, JSON values and depth, tensors); any
+    malformed or oversized message raises ``MalformedMessage``.
+    """
+    try:
+        return _decode(blob)
+    except MalformedMessage:
+        raise
+    except (ValueError, KeyError, TypeError, RecursionError, OverflowError) as error:
+        reason = f"{type(error).__name__}: {str(error)[:200]}"
+        raise MalformedMessage(f"malformed message ({reason})") from None
+    except Exception as error:  # safetensors' own error type
+        raise MalformedMessage(f"malformed tensors ({type(error).__name__})") from None
+
+
+def _decode(blob):
     from safetensors.torch import load
 
+    if len(blob) > MAX_MESSAGE_BYTES:
+        raise MalformedMessage(f"the message is larger than {MAX_MESSAGE_BYTES >> 20} MiB")
     if len(blob) < 8:
-        raise ValueError("message too short")
+        raise MalformedMessage("message too short")
     (header_size,) = struct.unpack("<Q", blob[:8])
     if header_size > len(blob) - 8:
-        raise ValueError("malformed message header")
-    header = json.loads(blob[8 : 8 + header_size])
-    tree = json.loads(header.get("__metadata__", {}).get("tree", "null"))
+        raise MalformedMessage("malformed message header")
+    if header_size > MAX_HEADER_BYTES:
+        raise MalformedMessage(f"the message header is larger than {MAX_HEADER_BYTES >> 10} KiB")
+    header_text = bytes(blob[8 : 8 + header_size]).decode("utf-8")
+    _check_json(header_text, "the message header")
+    header = json.loads(header_text)
+    if not isinstance(header, dict) or len(header) > MAX_TENSORS + 1:
+        raise MalformedMessage(f"the message holds more than {MAX_TENSORS} tensors")
+    metadata = header.get("__metadata__", {})
+    tree_text = metadata.get("tree", "null") if isinstance(metadata, dict) else None
+    if not isinstance(tree_text, str):
+        raise MalformedMessage("malformed message metadata")
+    _check_json(tree_text, "the message")
+    tree = json.loads(tree_text)
     return _decode_tree(tree, load(bytes(blob)))
 
 
@@ -206,4 +278,7 @@ def sympy_text(name):
     """The student's SymPy answer ``name`` as text, for the grader's allow-list parser."""
     import sympy
 
-    return sympy.sstr(sympy.sympify(answer(name), strict=True))
+    expression = sympy.sympify(answer(name), strict=True)
+    if expression.has(sympy.Sum, sympy.Product, sympy.Integral):
+        expression = expression.doit()  # closed forms for the grader, within the check's deadline
+    return sympy.sstr(expression)

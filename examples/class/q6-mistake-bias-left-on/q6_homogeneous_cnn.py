@@ -1,6 +1,7 @@
 # Mistake: the last layer keeps its default bias (nn.Linear(4096, 10)). The keys gain
-# fc_layer3.bias, f(0) != 0, and the outputs differ from the exam's; only the shape is right.
-# expect: q6_net_tests=partial
+# fc_layer3.bias, f(0) != 0, and the outputs differ from the exam's. (Only the output shape was
+# right, and issue 11 dropped that check with the transcription points: zero since.)
+# expect: q6_net_tests=zero
 # expect: q6_checker_tests=full
 # expect: q6_weight_degree_tests=full
 # %% q6_net

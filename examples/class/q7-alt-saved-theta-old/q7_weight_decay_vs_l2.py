@@ -2,6 +2,7 @@
 # buffer is created lazily from the first gradient (v^1 = g^0, as torch.optim.SGD does).
 # expect: q7_optimizers_tests=full
 # expect: q7_zero_grad_tests=full
+# expect: q7_steps_tests=full
 # %% q7_optimizers
 class SGDMomentumWD(torch.optim.Optimizer):
     def __init__(self, params, lr, momentum, weight_decay):
@@ -53,3 +54,7 @@ class SGDMomentumL2(torch.optim.Optimizer):
 # %% q7_zero_grad
 theta_wd_k = (1 - mu)**k * theta0
 theta_l2_2 = ((1 - alpha * lam)**2 - alpha * beta * lam) * theta0
+# %% q7_steps
+theta_l2_1 = (1 - alpha * lam) * theta0
+mu_matching = alpha * lam
+theta_gap_2 = alpha * beta * lam * theta0

@@ -2,6 +2,7 @@
 # torch's `weight_decay`); SGDMomentumWD is written out. Formulas in expanded form.
 # expect: q7_optimizers_tests=full
 # expect: q7_zero_grad_tests=full
+# expect: q7_steps_tests=full
 # %% q7_optimizers
 class SGDMomentumWD(torch.optim.Optimizer):
     def __init__(self, params, lr, momentum, weight_decay):
@@ -36,3 +37,7 @@ class SGDMomentumL2(torch.optim.SGD):
 # %% q7_zero_grad
 theta_wd_k = theta0 * (1 - mu)**k
 theta_l2_2 = theta0 * (1 - 2 * alpha * lam + alpha**2 * lam**2 - alpha * beta * lam)
+# %% q7_steps
+theta_l2_1 = (1 - alpha * lam) * theta0
+mu_matching = alpha * lam
+theta_gap_2 = alpha * beta * lam * theta0

@@ -1,7 +1,10 @@
-# Mistake in theta_l2_2 only: beta instead of alpha*beta*lam (a slip in v^2); the weight decay
-# formula is right; these formulas still force alpha beta lam = 0 for equal iterates, so only theta_l2_2 loses.
+# Mistake in theta_l2_2 only: 2 alpha beta lam instead of alpha beta lam (a slip in v^2); the weight
+# decay formula and the steps are right. These formulas still force alpha beta lam = 0 for equal
+# iterates, but from a wrong theta^2: theta_l2_2 and the theorem's argument on the student's formulas
+# lose (the gap it leaves is 2 alpha beta lam theta0), and the steps' gap no longer fits theta_l2_2.
 # expect: q7_optimizers_tests=full
 # expect: q7_zero_grad_tests=partial
+# expect: q7_steps_tests=partial
 # %% q7_optimizers
 class SGDMomentumWD(torch.optim.Optimizer):
     def __init__(self, params, lr, momentum, weight_decay):
@@ -52,3 +55,7 @@ class SGDMomentumL2(torch.optim.Optimizer):
 # %% q7_zero_grad
 theta_wd_k = (1 - mu)**k * theta0
 theta_l2_2 = ((1 - alpha * lam)**2 - 2 * alpha * beta * lam) * theta0
+# %% q7_steps
+theta_l2_1 = (1 - alpha * lam) * theta0
+mu_matching = alpha * lam
+theta_gap_2 = alpha * beta * lam * theta0

@@ -1,7 +1,9 @@
 # Mistake in the formulas only (the optimizers are right): the learning rate in the weight decay
-# iterate, and the momentum term missing from theta^2 of l2.
+# iterate, and the momentum term missing from theta^2 of l2. The steps are right, so they do not
+# fit these formulas.
 # expect: q7_optimizers_tests=full
 # expect: q7_zero_grad_tests=zero
+# expect: q7_steps_tests=partial
 # %% q7_optimizers
 class SGDMomentumWD(torch.optim.Optimizer):
     def __init__(self, params, lr, momentum, weight_decay):
@@ -52,3 +54,7 @@ class SGDMomentumL2(torch.optim.Optimizer):
 # %% q7_zero_grad
 theta_wd_k = (1 - alpha * mu)**k * theta0
 theta_l2_2 = (1 - alpha * lam)**2 * theta0
+# %% q7_steps
+theta_l2_1 = (1 - alpha * lam) * theta0
+mu_matching = alpha * lam
+theta_gap_2 = alpha * beta * lam * theta0

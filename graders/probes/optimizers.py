@@ -1,21 +1,17 @@
-"""Question 7's probes: run the student's optimizer classes on problems the grader describes.
+"""Kernel-side half of the optimizer harness (``graders/core/optimizers.py``): run the student's
+optimizer class, named by the grader, on a problem the grader describes as plain data.
 
-Installed in the student's kernel after the runtime (``probe`` and ``answer`` come from it).
-The grader sends parameter groups as plain tensors plus hyperparameters, and a problem whose
-gradients are computed here from the parameters' current values:
-
-- ``quadratic``: loss sum_j 0.5 x_j^T A_j x_j - b_j^T x_j, x_j = parameter j flattened;
-- ``network``: mean squared error of tanh(X W1^T + b1) W2^T + b2 against Y (parameters W1, b1, W2, b2);
-- ``zero``: every gradient is 0.
-
-What comes back is only what the student's optimizer did (theta after every step, what
-``step`` returned), as plain tensors and numbers. No update rule and no verdict live here.
+Installed after the runtime (``probe``, ``answer``) and ``graders/probes/problems.py``
+(``problem_loss``, ``problem_gradients``). The grader sends parameter groups as plain tensors
+plus hyperparameters; gradients are computed here from the parameters' current values. What
+comes back is only what the student's optimizer did (theta after every step, what ``step``
+returned), as plain tensors and numbers: no update rule and no verdict live here.
 """
 
 
 def _build(optimizer, defaults, groups):
     """The student's optimizer on fresh leaf parameters cloned from the groups' tensors (a plain
-    list of parameters, as in ``Opt(model.parameters(), ...)``, when there is one group without settings)."""
+    list of parameters, as in ``Opt(model.parameters(), ...)``, for one group without settings)."""
     import torch
 
     parameters, built = [], []
@@ -38,32 +34,9 @@ def _step(opt, number, *closure):
         raise
 
 
-def _loss(problem, parameters):
-    import torch
-
-    kind = problem["kind"]
-    if kind == "quadratic":
-        loss = 0
-        for p, a, b in zip(parameters, problem["A"], problem["b"]):
-            x = p.reshape(-1)
-            loss = loss + 0.5 * (x @ (a @ x)) - b @ x
-        return loss
-    if kind == "network":
-        w1, b1, w2, b2 = parameters
-        out = torch.tanh(problem["X"] @ w1.T + b1) @ w2.T + b2
-        return ((out - problem["Y"]) ** 2).mean()
-    if kind == "zero":
-        return sum((p * 0).sum() for p in parameters)
-    raise ValueError(f"unknown problem {kind!r}")
-
-
 def _set_gradients(problem, parameters, active):
     """p.grad = the problem's gradient at the current theta, or None where ``active`` is False."""
-    import torch
-
-    with torch.enable_grad():
-        leaves = [p.detach().clone().requires_grad_(True) for p in parameters]
-        grads = torch.autograd.grad(_loss(problem, leaves), leaves)
+    grads = problem_gradients(problem, [p.detach() for p in parameters])
     for p, g, on in zip(parameters, grads, active):
         p.grad = g if on else None
 
@@ -83,8 +56,17 @@ def _plain(value):
     return f"<a {type(value).__name__}>"
 
 
+def _train(opt, parameters, problem, first, steps, thetas):
+    """``steps`` plain steps (gradients set, then ``step()``), appending theta after each."""
+    everything = [True] * len(parameters)
+    for step in range(first, first + steps):
+        _set_gradients(problem, parameters, everything)
+        _step(opt, step + 1)
+        thetas.append(_snapshot(parameters))
+
+
 @probe
-def q7_trajectory(optimizer, defaults, groups, problem, steps, has_grad=None, closure=False):
+def optimizer_trajectory(optimizer, defaults, groups, problem, steps, has_grad=None, closure=False):
     """theta^0..theta^steps under ``optimizer(groups, **defaults)``.
 
     ``has_grad[t][j]`` False leaves parameter j's ``.grad`` None at step t. With ``closure``,
@@ -102,7 +84,7 @@ def q7_trajectory(optimizer, defaults, groups, problem, steps, has_grad=None, cl
             def run_closure():
                 for p in parameters:
                     p.grad = None
-                loss = _loss(problem, parameters)
+                loss = problem_loss(problem, parameters)
                 loss.backward()
                 calls.append(float(loss.detach()))
                 return loss
@@ -110,38 +92,29 @@ def q7_trajectory(optimizer, defaults, groups, problem, steps, has_grad=None, cl
             returned.append(_plain(_step(opt, step + 1, run_closure)))
             closure_losses.append(calls)
         else:
-            _set_gradients(problem, parameters, has_grad[step] if has_grad else [True] * len(parameters))
+            active = has_grad[step] if has_grad else [True] * len(parameters)
+            _set_gradients(problem, parameters, active)
             _step(opt, step + 1)
         thetas.append(_snapshot(parameters))
     return {"theta": thetas, "returned": returned, "closure_losses": closure_losses}
 
 
 @probe
-def q7_resume(optimizer, defaults, groups, problem, before, after):
+def optimizer_resume(optimizer, defaults, groups, problem, before, after):
     """Train ``before`` steps, save a deep copy of ``state_dict()``, train ``after`` more; then load
     the saved state into a fresh optimizer on parameters equal to theta^before and train it
     ``after`` steps on the same problem. Returns both continuations, theta^before first."""
     import copy
 
     opt, parameters = _build(optimizer, defaults, groups)
-    everything = [True] * len(parameters)
-    for step in range(before):
-        _set_gradients(problem, parameters, everything)
-        _step(opt, step + 1)
+    _train(opt, parameters, problem, 0, before, [])
     saved = copy.deepcopy(opt.state_dict())
-    middle = _snapshot(parameters)
-    original = [middle]
-    for step in range(before, before + after):
-        _set_gradients(problem, parameters, everything)
-        _step(opt, step + 1)
-        original.append(_snapshot(parameters))
-    values = iter(middle)
+    original = [_snapshot(parameters)]
+    values = iter(original[0])
     regrouped = [dict(group, params=[next(values) for _ in group["params"]]) for group in groups]
+    _train(opt, parameters, problem, before, after, original)
     fresh, fresh_parameters = _build(optimizer, defaults, regrouped)
     fresh.load_state_dict(saved)
     resumed = [_snapshot(fresh_parameters)]
-    for step in range(before, before + after):
-        _set_gradients(problem, fresh_parameters, everything)
-        _step(fresh, step + 1)
-        resumed.append(_snapshot(fresh_parameters))
+    _train(fresh, fresh_parameters, problem, before, after, resumed)
     return {"original": original, "resumed": resumed}

@@ -1,0 +1,15 @@
+# Mistake: computes in float32 whatever the dtype of g.
+# expect: hw1_debias_tests=zero
+# expect: hw1_debias_formulas_tests=full
+# %% hw1_debias
+def debiased_ema(g, beta):
+    g = g.to(torch.float32)
+    mhat = torch.empty_like(g)
+    m = torch.zeros_like(g[0]) if g.shape[0] else None
+    for step in range(g.shape[0]):
+        m = beta * m + (1 - beta) * g[step]
+        mhat[step] = m / (1 - beta ** (step + 1))
+    return mhat
+# %% hw1_debias_formulas
+mean_mhat = mu
+var_mhat = sigma**2 * (1 - beta) / (1 + beta) * (1 - beta**(2 * k)) / (1 - beta**k)**2

@@ -1,0 +1,14 @@
+# Mistake: returns the EMA m^k itself, and formulas consistent with it.
+# expect: hw1_debias_tests=zero
+# expect: hw1_debias_formulas_tests=partial
+# %% hw1_debias
+def debiased_ema(g, beta):
+    mhat = torch.empty_like(g)
+    m = torch.zeros_like(g[0]) if g.shape[0] else None
+    for step in range(g.shape[0]):
+        m = beta * m + (1 - beta) * g[step]
+        mhat[step] = m
+    return mhat
+# %% hw1_debias_formulas
+mean_mhat = (1 - beta**k) * mu
+var_mhat = sigma**2 * (1 - beta) / (1 + beta) * (1 - beta**(2 * k))

@@ -1,0 +1,14 @@
+# Mistake: the variance divided by 1 - beta^k instead of its square.
+# expect: hw1_debias_tests=full
+# expect: hw1_debias_formulas_tests=partial
+# %% hw1_debias
+def debiased_ema(g, beta):
+    mhat = torch.empty_like(g)
+    m = torch.zeros_like(g[0]) if g.shape[0] else None
+    for step in range(g.shape[0]):
+        m = beta * m + (1 - beta) * g[step]
+        mhat[step] = m / (1 - beta ** (step + 1))
+    return mhat
+# %% hw1_debias_formulas
+mean_mhat = mu
+var_mhat = sigma**2 * (1 - beta) / (1 + beta) * (1 - beta**(2 * k)) / (1 - beta**k)

@@ -1,0 +1,19 @@
+# Mistake: Var(m^(k+1)) = beta^2 V + (1 - beta) sigma^2, the (1 - beta)^2 of the new term left
+# unsquared; the closed forms are right, so they do not follow from this recursion either.
+# expect: q1_ema_tests=full
+# expect: q1_formulas_tests=full
+# expect: q1_steps_tests=partial
+# %% q1_ema
+def ema(g, beta):
+    m = torch.zeros((g.shape[0] + 1, *g.shape[1:]), dtype=g.dtype)
+    for step in range(g.shape[0]):
+        m[step + 1] = beta * m[step] + (1 - beta) * g[step]
+    return m
+# %% q1_formulas
+mean_mk = (1 - beta**k) * mu
+var_mk = sigma**2 * (1 - beta) / (1 + beta) * (1 - beta**(2 * k))
+var_limit = sigma**2 * (1 - beta) / (1 + beta)
+# %% q1_steps
+mean_next = beta * M + (1 - beta) * mu
+var_next = beta**2 * V + (1 - beta) * sigma**2
+mean_limit = mu

@@ -1,0 +1,5 @@
+# Mistake (a guess): the bound 0 and C = 1. Neither is right; the limit 0 must not earn points.
+# expect: q3_steps_tests=zero
+# %% q3_steps
+loss_bound = sp.Integer(0)
+scale_formula = sp.Integer(1)

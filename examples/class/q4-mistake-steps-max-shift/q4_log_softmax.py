@@ -1,0 +1,10 @@
+# Mistake: z_i - max_j z_j (the code's first step taken for the whole function): shift invariant
+# and idempotent, but not normalised, so neither lemma counts.
+# expect: q4_steps_tests=partial
+# %% q4_steps
+def log_softmax_sym(zs):
+    top = sp.Max(*zs)
+    return [z - top for z in zs]
+
+
+twice_minus_once = 0

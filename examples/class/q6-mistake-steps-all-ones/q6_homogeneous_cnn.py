@@ -1,0 +1,5 @@
+# Mistake (a guess): every layer given degree 1. It earns only the share of the entries that are 1.
+# expect: q6_steps_tests=partial
+# %% q6_steps
+LAYER_DEGREES = {name: 1 for name in LAYERS}
+NEGATIVE_ALPHA = (-1.0, torch.randn((1, 3, 32, 32)))

@@ -1,0 +1,9 @@
+# Mistake: x = 0 as the counterexample: f(alpha 0) = 0 = alpha f(0), the identity holds there.
+# expect: q6_steps_tests=partial
+# %% q6_steps
+LAYER_DEGREES = {
+    "ReLU": 1, "LeakyReLU(0.1)": 1, "GELU": None, "Sigmoid": None, "MaxPool2d(2)": 1, "AvgPool2d(2)": 1,
+    "Conv2d(bias=False)": 1, "Conv2d(bias=True)": None, "Linear(bias=False)": 1, "Flatten": 1,
+    "Dropout(fixed mask)": 1, "BatchNorm2d(eval, running_mean != 0)": None, "x * x": 2, "ReLU(x)**2": 2,
+}
+NEGATIVE_ALPHA = (-1.0, torch.zeros((1, 3, 32, 32)))

@@ -1,0 +1,10 @@
+# Mistake: the gap divided by theta0 (alpha beta lam), the form in which the contradiction is read.
+# expect: q7_zero_grad_tests=full
+# expect: q7_steps_tests=partial
+# %% q7_zero_grad
+theta_wd_k = (1 - mu)**k * theta0
+theta_l2_2 = ((1 - alpha * lam)**2 - alpha * beta * lam) * theta0
+# %% q7_steps
+theta_l2_1 = (1 - alpha * lam) * theta0
+mu_matching = alpha * lam
+theta_gap_2 = alpha * beta * lam

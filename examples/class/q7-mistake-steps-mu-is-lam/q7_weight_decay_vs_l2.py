@@ -1,0 +1,11 @@
+# Mistake in one step: mu_matching = lam (the learning rate forgotten); the formulas are right, so
+# mu_matching and both fit-together checks lose.
+# expect: q7_zero_grad_tests=full
+# expect: q7_steps_tests=partial
+# %% q7_zero_grad
+theta_wd_k = (1 - mu)**k * theta0
+theta_l2_2 = ((1 - alpha * lam)**2 - alpha * beta * lam) * theta0
+# %% q7_steps
+theta_l2_1 = (1 - alpha * lam) * theta0
+mu_matching = lam
+theta_gap_2 = alpha * beta * lam * theta0

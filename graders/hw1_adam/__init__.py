@@ -1,0 +1,1 @@
+"""Homework 1 (Adam): one grader module per notebook of ``source/hw1_adam/``."""
