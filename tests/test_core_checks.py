@@ -1,11 +1,15 @@
 """The check machinery: verdicts, messages, seeds, and points that add up."""
 
+import re
+
+import nbformat
 import pytest
 import torch
 
 from graders.core.checks import Fail, Question, feedback_text, run_check
 from graders.core.submission import StudentCodeError
-from graders.plugin import _verdict_outputs, load_question
+from coursepack import example_class
+from graders.plugin import _verdict_outputs, is_autograded_test, load_question
 from tests.support import ROOT, autograded_cells
 
 QUESTION = Question("demo")
@@ -72,9 +76,28 @@ def test_scores_are_written_as_points_nbgrader_can_read():
     assert float(scaled.data["text/plain"]) == 0.5
 
 
-@pytest.mark.parametrize("notebook", sorted(p.stem for p in (ROOT / "release" / "midterm").glob("*.ipynb")))
+SOURCES = sorted((ROOT / "source").glob("*/*.ipynb"))  # every assignment's notebooks
+HIDDEN_BLOCK = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS\s*$", re.DOTALL)
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_every_autograded_test_cell_fails_closed(source, monkeypatch):
+    """Each test cell ends with a hidden block that raises when nbgrader autogrades without the
+    plugin (a broken nbgrader_config.py then scores 0, never full marks)."""
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    notebook = nbformat.read(source, as_version=4)
+    tests = [cell for cell in notebook.cells if is_autograded_test(cell)]
+    assert tests, f"{source.name} has no autograded test cell"
+    for cell in tests:
+        block = HIDDEN_BLOCK.search(cell.source)
+        assert block, f"{cell.metadata.nbgrader['grade_id']} does not end with the hidden block"
+        with pytest.raises(RuntimeError, match="hidden grader"):
+            exec(compile(block.group(1), cell.metadata.nbgrader["grade_id"], "exec"), {})
+
+
+@pytest.mark.parametrize("notebook", sorted(p.stem for p in SOURCES))
 def test_checks_add_up_to_each_autograded_cells_points(notebook):
-    question = load_question(notebook)
+    question = load_question(notebook, example_class.assignment_of(ROOT, notebook))
     assert question is not None, f"no grader module for {notebook}"
     cells = autograded_cells(notebook)
     assert set(question.cells) == set(cells)

@@ -10,7 +10,6 @@ Every ``finishes_within`` guard fails (rather than hangs) on a grader that stall
 
 import json
 import os
-import random
 import struct
 import subprocess
 import sys
