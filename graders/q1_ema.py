@@ -21,7 +21,7 @@ import torch
 from graders.core import figures, numeric, stats
 from graders.core.checks import Fail, Question, subseed
 from graders.core.steps import Step, declare_steps, expect_equivalent
-from graders.core.symbolic import equivalent, isolated, number_at
+from graders.core.symbolic import equivalent, isolated, numbers_at
 
 QUESTION = Question("q1_ema")
 
@@ -207,10 +207,14 @@ def formulas_describe_your_own_ema(student, rng):
         "Gaussian": torch.randn(shape, generator=rng, dtype=torch.float64) * s + m0,
         "coin-flip (+/-1)": coins * s + m0,
     }
+    points = [{k: step, beta: b, mu: m0, sigma: s} for step in range(1, SIMULATION_STEPS + 1)]
+    claimed_means = numbers_at(mean_expr, points, "`mean_mk`")  # one child process each
+    claimed_vars = numbers_at(var_expr, points, "`var_mk`")
     for law, g in laws.items():
         sample_mean, sample_var, what = simulated_moments(student, g, b)
-        for step in range(1, SIMULATION_STEPS + 1):
-            point = {k: step, beta: b, mu: m0, sigma: s}
+        for step, point, claimed_mean, claimed_var in zip(
+            range(1, SIMULATION_STEPS + 1), points, claimed_means, claimed_vars
+        ):
             true_var = float(VARIANCE.subs(point))
             if law == "Gaussian":
                 mean_tol = stats.gaussian_mean_tolerance(true_var, SIMULATION_RUNS, delta)
@@ -222,8 +226,6 @@ def formulas_describe_your_own_ema(student, rng):
                 # S^2 = n/(n-1) (mean of (m - E m)^2 - (sample mean - E m)^2): widen by both errors
                 low = true_var - var_tol - mean_tol**2
                 high = (true_var + var_tol) * SIMULATION_RUNS / (SIMULATION_RUNS - 1)
-            claimed_mean = number_at(mean_expr, point, "`mean_mk`")
-            claimed_var = number_at(var_expr, point, "`var_mk`")
             observed_mean = float(sample_mean[step - 1])
             observed_var = float(sample_var[step - 1])
             where = (f"k={step}, beta={b}, mu={m0}, sigma={s}, {law} g "
@@ -252,7 +254,7 @@ def variance_of_your_ema_against_k(student, rng):
     try:
         var_expr = student.expression("var_mk", SYMBOLS)
         points = [{k: step, beta: b, mu: 0, sigma: s} for step in steps]
-        series["your var_mk"] = (steps, [number_at(var_expr, p, "`var_mk`") for p in points])
+        series["your var_mk"] = (steps, numbers_at(var_expr, points, "`var_mk`"))
     except Exception:
         pass  # the picture still shows the simulation
     return figures.line_plot(

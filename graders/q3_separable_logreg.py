@@ -40,7 +40,7 @@ import torch
 from graders.core import numeric
 from graders.core.checks import Fail, Question
 from graders.core.errors import NotChecked
-from graders.core.symbolic import isolated, number_at
+from graders.core.symbolic import isolated, number_at, numbers_at
 
 QUESTION = Question("q3_separable_logreg")
 
@@ -261,9 +261,8 @@ def worst_case(C_: float, t_: float, N_: int) -> float:
 
 def expect_bounds_the_worst_case(bound: sp.Expr, grid) -> None:
     """``Fail`` at the first (C, t, N) of ``grid`` where the bound is below the true worst case."""
-    for C_, t_, N_ in grid:
-        point = {C: C_, t: t_, N: N_}
-        claimed = number_at(bound, point, "`loss_bound`")
+    claims = numbers_at(bound, [{C: C_, t: t_, N: N_} for C_, t_, N_ in grid], "`loss_bound`")
+    for (C_, t_, N_), claimed in zip(grid, claims):
         worst = worst_case(C_, t_, N_)
         if claimed < worst * (1 - 1e-12):
             raise Fail(
@@ -293,7 +292,7 @@ def limit_in_C(bound: sp.Expr, t_, N_):
         raise
     except Exception:
         points = [{C: 10**k / t_, t: t_, N: N_} for k in (0, 3, 6, 12)]
-        values = [number_at(bound, point, "`loss_bound`") for point in points]
+        values = numbers_at(bound, points, "`loss_bound`")
         decreasing = all(later <= earlier for earlier, later in zip(values, values[1:]))
         return 0 if decreasing and abs(values[-1]) < 1e-9 else sp.Float(values[-1], 6)
 
