@@ -123,13 +123,21 @@ def _run_nbgrader(config: Config, assignment: str, student: str) -> None:
     from nbgrader.converters import Autograde, GenerateFeedback
     from nbgrader.coursedir import CourseDirectory
 
+    from graders import warm
+
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = assignment
     coursedir.student_id = student
     autograde = Autograde(coursedir=coursedir, config=config)
     autograde.force = True
     autograde.create_student = True
-    autograde.start()  # raises NbGraderException if the submission could not be graded
+    # A worker grades submission after submission: while this one is graded, the next one's
+    # sandbox and template start (graders/warm.py); this one's box closes when it is done.
+    warm.SANDBOXES.more_follow = True
+    try:
+        autograde.start()  # raises NbGraderException if the submission could not be graded
+    finally:
+        warm.SANDBOXES.finish()
     feedback = GenerateFeedback(coursedir=coursedir, config=config)
     feedback.force = True
     feedback.start()

@@ -3,7 +3,7 @@
 ``TrustedExecute`` takes the place of nbgrader's ``Execute`` in ``Autograde``'s preprocessors
 (see ``nbgrader_config.py``). It runs the student's cells in their kernel as nbgrader does, but
 never runs the autograded test cells there. Instead it installs a small runtime in the kernel
-and lets the question's grader module (``graders/<notebook>.py``) call the student's answers
+and lets the question's module (``graders/<assignment>/<notebook>.py``) call the student's answers
 through it; the verdict, computed here, is written over each test cell's outputs as a feedback
 text and an ``execute_result`` holding the score in points, which nbgrader's
 ``SaveAutoGrades`` then records (and, where the question draws one, a picture after it). Nothing in the student's kernel can change that verdict except
@@ -19,6 +19,7 @@ without a grader module is executed as plain nbgrader would (in the sandbox too)
 import base64
 import importlib
 import logging
+from contextlib import contextmanager
 from pathlib import Path
 from time import monotonic
 
@@ -32,6 +33,7 @@ from traitlets import Integer
 from graders.core.checks import CellResult, feedback_text
 from graders.core.kernel import KernelTransport
 from graders.core.submission import KernelDied, Submission, probe_source
+from graders import warm
 from graders.sandbox import Sandbox
 from graders.submission_files import special_entries
 
@@ -58,15 +60,15 @@ def answer_sources(nb) -> dict[str, str]:
     }
 
 
-def load_question(notebook: str, assignment: str | None = None):
-    """The ``Question`` of ``graders/<assignment>/<notebook>.py``, else of the flat
-    ``graders/<notebook>.py``, or None for a notebook we do not grade."""
-    for name in ([f"graders.{assignment}.{notebook}"] if assignment else []) + [f"graders.{notebook}"]:
-        try:
-            return importlib.import_module(name).QUESTION
-        except ModuleNotFoundError as error:
-            if error.name not in (name, name.rsplit(".", 1)[0]):  # a module it imports is missing
-                raise
+def load_question(notebook: str, assignment: str):
+    """The ``Question`` of ``graders/<assignment>/<notebook>.py``, or None for a notebook we do
+    not grade."""
+    name = f"graders.{assignment}.{notebook}"
+    try:
+        return importlib.import_module(name).QUESTION
+    except ModuleNotFoundError as error:
+        if error.name not in (name, name.rsplit(".", 1)[0]):  # a module it imports is missing
+            raise
     return None
 
 
@@ -90,7 +92,8 @@ class TrustedExecute(Execute):
             )
         self._output_sizes = {}
         sandbox = Sandbox(parent=self)
-        with sandbox.open(submission) as box:
+        timing = Timing(resources["unique_key"])
+        with self._box(sandbox, submission, resources, timing) as box:
             kernel_name = self.kernel_name or nb.metadata.get("kernelspec", {}).get("name", "python3")
             km = box.kernel_manager(kernel_name=kernel_name, parent=self)
             if question is None:
@@ -105,18 +108,37 @@ class TrustedExecute(Execute):
             with self.setup_kernel(cleanup_kc=True):
                 info = self.wait_for_reply(self.kc.kernel_info())
                 self.nb.metadata["language_info"] = info["content"]["language_info"]
+                timing.lap("kernel")
                 transport = KernelTransport(self, box.workdir, self.timeout, box.kernel_workdir, box.owner)
                 try:
                     try:
                         self._run_student_cells(transport, monotonic() + sandbox.notebook_timeout)
+                        timing.lap("cells")
                         transport.install(probe_source(question.probes))
                     except KernelDied:  # restarts ran out: every check below scores 0 with a message
                         log.error("%s: the student's kernel kept dying", resources["unique_key"])
                     self._grade_test_cells(question, Submission(transport, answer_sources(self.nb)))
+                    timing.lap("checks")
                 finally:
                     transport.close()
+        timing.report(self.log)
         self.set_widgets_metadata()
         return self.nb, self.resources
+
+    @contextmanager
+    def _box(self, sandbox: Sandbox, submission: Path, resources, timing: "Timing"):
+        """The sandbox this notebook's kernel runs in: its submission's warm box (kept for the
+        submission's next notebook, see graders/warm.py), or a cold one of its own."""
+        if sandbox.enabled and sandbox.warm_kernels:
+            sandbox.check()
+            more = sandbox.prefetch and _more_submissions_follow(self, resources)
+            box, _ = warm.SANDBOXES.box_for(sandbox, submission, resources["unique_key"], more)
+            timing.lap("sandbox")
+            yield box
+            return
+        with sandbox.open(submission) as box:
+            timing.lap("sandbox")
+            yield box
 
     def _run_student_cells(self, transport: KernelTransport, deadline: float) -> None:
         cell_timeout = self.timeout
@@ -196,6 +218,39 @@ def _check_records(result: CellResult) -> list:
     """Per-check results for the class report (coursepack/class_report.py): set here, after the
     student's kernel ran, so no student code can write them; output metadata survives autograde."""
     return [{"check": o.check.name, "points": o.check.points, "earned": o.earned} for o in result.outcomes]
+
+
+def _more_submissions_follow(preprocessor, resources) -> bool:
+    """Whether this process grades another submission after this one: the nbgrader converter
+    running us has one in its list, or the caller said so (``warm.SANDBOXES.more_follow``)."""
+    if warm.SANDBOXES.more_follow:
+        return True
+    converter = getattr(preprocessor.parent, "parent", None)
+    folders = sorted(Path(folder) for folder in getattr(converter, "assignments", None) or {})
+    here = (resources["nbgrader"]["student"], resources["nbgrader"]["assignment"])
+    positions = [i for i, folder in enumerate(folders) if folder.parts[-2:] == here]
+    return bool(positions) and positions[0] < len(folders) - 1
+
+
+class Timing:
+    """Seconds per stage of one notebook, logged as one line (benchmarks/bench_midterm.py reads it)."""
+
+    STAGES = ("sandbox", "kernel", "cells", "checks")
+
+    def __init__(self, notebook: str):
+        self.notebook = notebook
+        self.seconds = dict.fromkeys(self.STAGES, 0.0)
+        self._last = monotonic()
+
+    def lap(self, stage: str) -> None:
+        now = monotonic()
+        self.seconds[stage] += now - self._last
+        self._last = now
+
+    def report(self, logger) -> None:
+        """On nbgrader's log (``--log-level=INFO`` shows it; grade_class writes it to the student's log)."""
+        stages = " ".join(f"{stage}={seconds:.3f}" for stage, seconds in self.seconds.items())
+        logger.info("timing: notebook=%s %s", self.notebook, stages)
 
 
 def _error(name: str, message: str):

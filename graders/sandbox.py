@@ -37,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,6 +89,14 @@ class Sandbox(LoggingConfigurable):
         160000, help="Grading as root, each kernel runs as its own uid (= gid) from first_uid to first_uid + uid_count - 1; no accounts needed."
     ).tag(config=True)
     uid_count = Integer(256, help="How many kernels may be sandboxed at once on this machine (see first_uid).").tag(config=True)
+    warm_kernels = Bool(
+        True, help="One sandbox per submission whose template imports torch & co. once and forks a kernel per "
+        "notebook (graders/warm.py); False starts every notebook's kernel cold in a sandbox of its own."
+    ).tag(config=True)
+    prefetch = Bool(
+        True, help="While a submission is graded, start the next one's sandbox and template (one spare per "
+        "grading process, about 0.4 GB), when more submissions follow in the same process."
+    ).tag(config=True)
 
     _checked = False
 
@@ -104,7 +113,7 @@ class Sandbox(LoggingConfigurable):
             )
         with _locked_scratch() as scratch, self._claim_uid() as owner:
             box = Box(self, scratch, owner)
-            box.populate(None)
+            box.populate()
             probe = subprocess.run(box.command([sys.executable, "-c", "pass"]), capture_output=True, text=True, timeout=60)
         if probe.returncode != 0:
             raise SandboxUnavailable(
@@ -124,8 +133,13 @@ class Sandbox(LoggingConfigurable):
         self.check()
         with _locked_scratch() as scratch, self._claim_uid() as owner:
             box = Box(self, scratch, owner)
-            box.populate(Path(submission))
+            box.populate()
+            box.fill(Path(submission))
             yield box
+
+    def settings(self) -> tuple:
+        """The limits a box is made with: a box made under other settings is not reused."""
+        return tuple(getattr(self, name) for name in sorted(self.class_own_traits(config=True)))
 
     @contextmanager
     def _claim_uid(self):
@@ -152,6 +166,8 @@ class Box:
     sandbox: Sandbox
     scratch: Path
     owner: tuple[int, int] | None  # (uid, gid) the kernel runs as, if not the grading user's
+    template: object = None  # graders.warm.Template forking this box's kernels, or None: cold kernels
+    kernels: int = 0
 
     kernel_workdir = KERNEL_WORKDIR
 
@@ -163,16 +179,19 @@ class Box:
     def ipc_dir(self) -> Path:
         return self.scratch / "ipc"
 
-    def populate(self, submission: Path | None) -> None:
-        """Copy ``submission`` (or nothing) to the scratch and hand it to the kernel's uid."""
-        if submission is None:
-            self.workdir.mkdir()
-        else:
-            # Regular files only: a link, FIFO or device the student submitted is not copied.
-            for skipped in copy_regular_tree(submission, self.workdir):
-                self.sandbox.log.warning("%s/%s is not a regular file: not given to the kernel", submission, skipped)
+    def populate(self) -> None:
+        """Make the (empty) scratch copy and socket folders, handed to the kernel's uid."""
+        self.workdir.mkdir()
         self.ipc_dir.mkdir()
-        for path in [self.workdir, self.ipc_dir, *self.workdir.rglob("*")]:
+        for path in (self.workdir, self.ipc_dir):
+            self.give(path)
+
+    def fill(self, submission: Path) -> None:
+        """Copy the regular files of ``submission`` into the scratch copy, for the kernel's uid."""
+        # Regular files only: a link, FIFO or device the student submitted is not copied.
+        for skipped in copy_regular_tree(submission, self.workdir):
+            self.sandbox.log.warning("%s/%s is not a regular file: not given to the kernel", submission, skipped)
+        for path in self.workdir.rglob("*"):
             self.give(path)
 
     def give(self, path: Path) -> None:
@@ -190,12 +209,13 @@ class Box:
         """A kernel manager for this box: ZeroMQ over Unix sockets in ``ipc_dir``, with the
         connection file beside them; interrupts go as messages, since a signal would hit
         prlimit/bwrap rather than the kernel."""
+        self.kernels += 1
         manager = SandboxedKernelManager(
             box=self,
             kernel_name=kernel_name,
             transport="ipc",
-            ip=str(self.ipc_dir / "kernel"),
-            connection_file=str(self.ipc_dir / "kernel.json"),
+            ip=str(self.ipc_dir / f"kernel-{self.kernels}"),
+            connection_file=str(self.ipc_dir / f"kernel-{self.kernels}.json"),
             **kwargs,
         )
         manager.kernel_spec.interrupt_mode = "message"
@@ -356,9 +376,18 @@ def _sandboxed_python() -> str:
 
 
 class SandboxedKernelManager(AsyncKernelManager):
-    """An ``AsyncKernelManager`` whose kernel is launched inside ``box``."""
+    """An ``AsyncKernelManager`` whose kernel is launched inside ``box``: forked by the box's
+    template when it has one (graders/warm.py), else started cold in a sandbox of its own."""
 
     box = Instance(Box)
+
+    async def _async_pre_start_kernel(self, **kw):
+        if self.provisioner is None and self.box.template is not None:
+            from graders.warm import ForkedKernelProvisioner
+
+            self.kernel_id = self.kernel_id or str(uuid.uuid4())
+            self.provisioner = ForkedKernelProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+        return await super()._async_pre_start_kernel(**kw)
 
     def format_kernel_cmd(self, extra_arguments=None) -> list[str]:
         return self.box.command(super().format_kernel_cmd(extra_arguments))

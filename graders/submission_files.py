@@ -46,7 +46,7 @@ def drop_special_entries(folder: Path) -> list[Path]:
 
 
 def copy_regular_tree(source: Path, target: Path, keep=lambda directory, names: names) -> list[str]:
-    """Copy the regular files and directories under ``source`` to ``target`` (created); returns
+    """Copy the regular files and directories under ``source`` to ``target`` (created, or empty); returns
     the relative paths of what was skipped. ``keep(directory, names)`` may narrow each folder's
     entries (nbgrader's ignore/include/size rules). Nothing is followed: each entry is opened
     relative to its parent's descriptor with ``O_NOFOLLOW``."""
@@ -60,7 +60,7 @@ def copy_regular_tree(source: Path, target: Path, keep=lambda directory, names: 
 
 
 def _copy_dir(fd: int, source: Path, target: Path, relative: str, keep, skipped: list[str]) -> None:
-    target.mkdir(mode=0o755)
+    target.mkdir(mode=0o755, exist_ok=not relative)
     names = sorted(os.listdir(fd))
     kept = set(keep(str(source / relative), names))
     for name in names:

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from graders.core.banned_code import violations
-from graders.q4_log_softmax import BAN
+from graders.midterm.q4_log_softmax import BAN
 
 HONEST = {
     "the reference": """

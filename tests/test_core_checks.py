@@ -106,4 +106,5 @@ def test_checks_add_up_to_each_autograded_cells_points(notebook):
 
 
 def test_a_notebook_without_grader_module_is_left_to_plain_nbgrader():
-    assert load_question("not_a_question") is None
+    assert load_question("not_a_question", "midterm") is None
+    assert load_question("q1_ema", "not_an_assignment") is None

@@ -21,7 +21,7 @@ import pytest
 
 from coursepack import class_report, example_class
 from coursepack.course import BIN
-from graders.q1_ema import QUESTION
+from graders.midterm.q1_ema import QUESTION
 from tests.q1_course import NOTEBOOK, q1_course
 
 ASSIGNMENT = "midterm"

@@ -137,7 +137,7 @@ def test_grades_the_class_reports_failures_and_resumes(course: Path):
     assert sorted(exported) == sorted(scores), "nbgrader's export: one row per student"
     assert float(exported["reference"]["score"]) == full
 
-    from graders.q1_ema import QUESTION
+    from graders.midterm.q1_ema import QUESTION
 
     checks = list(csv.DictReader((reports / "checks.csv").open()))
     registered = {(cell, check.name) for cell, cell_checks in QUESTION.cells.items() for check in cell_checks}

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from coursepack.example_class import Answers, read_answers, reference_answers
-from graders import q1_ema
+from graders.midterm import q1_ema
 from graders.core.checks import run_check
 from tests.support import ROOT, submission_for
 

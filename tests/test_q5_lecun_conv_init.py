@@ -14,7 +14,7 @@ import torch
 from scipy import stats as scipy_stats
 
 from coursepack import example_class
-from graders import q5_lecun_conv_init as q5
+from graders.midterm import q5_lecun_conv_init as q5
 from graders.core import stats
 from graders.core.checks import run_check
 from tests.support import ROOT, submission_for
@@ -181,38 +181,9 @@ def init(weight=GOOD_WEIGHT, bias=GOOD_BIAS):
     return INIT_TEMPLATE.format(weight=weight, bias=bias)
 
 
-WRONG = {
-    # check: (answers that must fail it, a fragment of the message)
-    "interior_pixels": (example("q5-mistake-ignores-sigma-b"), "expected"),
-    "edge_pixels": (example("q5-mistake-border-counts"), "1 pixel inside the image"),
-    "corner_pixels": (example("q5-mistake-border-counts"), "corner pixel"),
-    "symbolic_formulas": (example("q5-mistake-numbers-only"), "raised TypeError"),
-    "default_arguments": (
-        variant(formula=reference().cells["q5_second_moment"].replace("kernel_size=3", "kernel_size=1")),
-        "output_second_moment(6, 0.4, 0.3) returned",
-    ),
-    "weights_have_mean_0_and_variance_1_over_fan_in": (example("q5-mistake-kaiming-gain"), "1/fan_in"),
-    "weights_are_normally_distributed": (example("q5-mistake-uniform"), "empirical CDF"),
-    "bias_is_zero_or_normal": (example("q5-mistake-bias-untouched"), "conv.bias"),
-    "draws_from_torchs_global_generator": (example("q5-mistake-private-generator"), "no effect"),
-    "returns_the_same_working_conv": (example("q5-mistake-returns-none"), "should return conv itself"),
-    "your_formula_matches_simulated_convolutions": (example("q5-mistake-interior-everywhere"), "simulated"),
-    "mean_output_is_right": (example("q5-mistake-steps-mean-is-bias-variance"), "`mean_output`"),
-    "conditional_second_moment_is_right": (example("q5-mistake-steps-forgets-bias"), "`conditional_second_moment`"),
-    "lecun_variance_is_right": (example("q5-mistake-steps-lecun-no-channels"), "`lecun_variance`"),
-}
-
-
-def test_every_check_has_a_wrong_answer():
-    assert set(WRONG) == set(CHECKS)
-
-
-@pytest.mark.parametrize("name", sorted(WRONG))
-def test_check_fails_a_wrong_answer_with_a_message(name):
-    answers, fragment = WRONG[name]
-    with one_thread():
-        result = outcome(answers, name)
-    assert result.earned == 0 and fragment in result.message, result.message
+# Which check each example fails is its `# fails:` lines (tests/test_example_class.py, which also
+# holds every check to be failed by some example); below, mistakes with no example of their own
+# and the messages that name each mistake.
 
 
 @pytest.mark.parametrize(

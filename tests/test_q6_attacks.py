@@ -19,7 +19,7 @@ from nbgrader.api import Gradebook
 
 from coursepack import example_class
 from coursepack.course import BIN, copy_course, nbgrader
-from graders import q6_homogeneous_cnn as q6
+from graders.midterm import q6_homogeneous_cnn as q6
 from tests.support import ROOT
 
 NOTEBOOK = "q6_homogeneous_cnn"

@@ -13,12 +13,13 @@ import logging
 import textwrap
 import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 import torch
 
 from graders.core.errors import Fail, NotChecked
-from graders.core.submission import Submission
+from graders.core.submission import Submission, own_probes
 
 log = logging.getLogger("graders")
 
@@ -69,11 +70,15 @@ class CellResult:
 
 
 class Question:
-    """One exam question: its notebook, kernel-side probes, and checks per autograded cell."""
+    """One question: its notebook, kernel-side probes, and checks per autograded cell."""
 
-    def __init__(self, notebook: str, probes: str | None = None):
-        self.notebook = notebook
-        self.probes = probes
+    def __init__(self, module: str, probes: tuple[Path, ...] = ()):
+        """``module``: the question module's ``__name__``, ``graders.<assignment>.<notebook>``,
+        whose last part names the notebook. Installed in the student's kernel after the
+        runtime: ``probes`` (shared files named explicitly, such as the optimizer harness's
+        ``PROBES``), then the question's own ``graders/<assignment>/probes/<notebook>.py``."""
+        self.notebook = module.rpartition(".")[2]
+        self.probes = (*probes, *own_probes(module))
         self.cells: dict[str, list[Check]] = {}
         self.figures: dict[str, list[Callable]] = {}
 

@@ -30,11 +30,12 @@ import torch
 from graders.core import numeric
 from graders.core.checks import DEFAULT_TIME_LIMIT, Question
 from graders.core.errors import Fail
+from graders.core.submission import PROBE_DIR
 from graders.probes.problems import problem_gradients
 
 F64 = torch.float64
 #: Kernel-side modules a question using the harness installs (``Question(probes=PROBES)``).
-PROBES = ("problems", "optimizers")
+PROBES = (PROBE_DIR / "problems.py", PROBE_DIR / "optimizers.py")
 #: Trajectories agree when |got - want| <= ATOL + RTOL |want| at every step: algebraically equal
 #: updates differ by a few ulps per step (below 1e-12 after 60 steps on these problems), every
 #: catalogued mistake moves theta by more than 1e-6 within a few steps.

@@ -8,6 +8,7 @@ an exception a check turns into a zero with a message.
 """
 
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
@@ -15,7 +16,9 @@ from graders.core import symbolic
 from graders.core.errors import KernelDied, NotChecked, ProbeTimeout, StudentCodeError  # noqa: F401 (re-exported)
 from graders.probes import runtime
 
-PROBE_DIR = Path(__file__).resolve().parent.parent / "probes"
+GRADERS_DIR = Path(__file__).resolve().parents[1]
+#: Kernel-side modules of the whole course: the runtime, and modules any question may name.
+PROBE_DIR = GRADERS_DIR / "probes"
 
 #: Largest reply accepted from the student's side (the codec's cap, checked before reading).
 MAX_REPLY_BYTES = runtime.MAX_MESSAGE_BYTES
@@ -26,15 +29,20 @@ class Transport(Protocol):
         """Run one probe request in the student's process and return the encoded reply."""
 
 
-def probe_source(question_probes: str | tuple | None) -> str:
-    """Source text installed in the student's kernel: the runtime, then the question's probes
-    (one module of ``graders/probes/`` or several, in order: shared ones such as the optimizer
-    harness's ``("problems", "optimizers")``)."""
-    parts = [(PROBE_DIR / "runtime.py").read_text()]
-    names = (question_probes,) if isinstance(question_probes, str) else question_probes or ()
-    for name in names:
-        parts.append((PROBE_DIR / f"{name}.py").read_text())
-    return "\n\n".join(parts)
+def own_probes(module: str) -> tuple[Path, ...]:
+    """The kernel side of question module ``graders.<assignment>.<notebook>``, found by
+    convention: ``graders/<assignment>/probes/<notebook>.py``, if the question has one."""
+    package, _, notebook = module.rpartition(".")
+    if not package:
+        return ()
+    path = GRADERS_DIR.parent.joinpath(*package.split("."), "probes", f"{notebook}.py")
+    return (path,) if path.is_file() else ()
+
+
+def probe_source(probes: Iterable[Path] | None = None) -> str:
+    """Source text installed in the student's kernel: the runtime, then the probe files in order
+    (a question's ``Question.probes``: shared ones first, then its own)."""
+    return "\n\n".join(path.read_text() for path in (PROBE_DIR / "runtime.py", *(probes or ())))
 
 
 class Submission:

@@ -32,7 +32,7 @@ from graders.core.optimizers import NO_UPDATE, Hyper, LibraryOracle, Mistake, Op
 from graders.core.steps import expect_equivalent
 from graders.core.symbolic import numbers_at
 
-QUESTION = Question("hw1_adamw", probes=harness.PROBES)
+QUESTION = Question(__name__, probes=harness.PROBES)
 
 k = sp.Symbol("k", integer=True, nonnegative=True)
 alpha, lam, eps = (sp.Symbol(name, positive=True) for name in ("alpha", "lam", "eps"))

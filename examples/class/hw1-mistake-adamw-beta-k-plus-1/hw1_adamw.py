@@ -1,6 +1,9 @@
 # Mistake: bias correction with beta^(k+1): the step counted from 0 in the powers.
 # expect: hw1_optimizers_tests=partial
 # expect: hw1_zero_grad_tests=full
+# fails: adam_l2_follows_adam_on_the_penalized_gradient
+# fails: adamw_decays_theta_then_takes_the_adam_step, adam_l2_is_torch_adam_on_a_small_network
+# fails: adamw_is_torch_adamw_on_a_small_network, zero_gradients_give_the_theorems_iterates
 # %% hw1_optimizers
 def adam_update(p, d, state, group):
     if not state:

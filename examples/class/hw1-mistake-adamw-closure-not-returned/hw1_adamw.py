@@ -1,6 +1,7 @@
 # Mistake: step(closure) calls the closure but returns None.
 # expect: hw1_optimizers_tests=partial
 # expect: hw1_zero_grad_tests=full
+# fails: step_with_closure_returns_its_loss
 # %% hw1_optimizers
 def adam_update(p, d, state, group):
     if not state:

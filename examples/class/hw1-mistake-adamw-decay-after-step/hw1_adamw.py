@@ -1,6 +1,7 @@
 # Mistake: AdamW decays theta after the Adam step.
 # expect: hw1_optimizers_tests=partial
 # expect: hw1_zero_grad_tests=full
+# fails: adamw_decays_theta_then_takes_the_adam_step, adamw_is_torch_adamw_on_a_small_network
 # %% hw1_optimizers
 def adam_update(p, d, state, group):
     if not state:

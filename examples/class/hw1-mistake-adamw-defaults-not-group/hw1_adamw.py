@@ -1,6 +1,7 @@
 # Mistake: the hyperparameters read from self.defaults, so parameter groups' own settings are ignored.
 # expect: hw1_optimizers_tests=partial
 # expect: hw1_zero_grad_tests=full
+# fails: parameter_groups_keep_their_own_hyperparameters
 # %% hw1_optimizers
 def adam_update(p, d, state, group):
     if not state:

@@ -1,6 +1,8 @@
 # Mistake: AdamL2 adds 2 l2 theta (the gradient of l2 |theta|^2).
 # expect: hw1_optimizers_tests=partial
 # expect: hw1_zero_grad_tests=full
+# fails: adam_l2_follows_adam_on_the_penalized_gradient, adam_l2_is_torch_adam_on_a_small_network
+# fails: zero_gradients_give_the_theorems_iterates
 # %% hw1_optimizers
 def adam_update(p, d, state, group):
     if not state:

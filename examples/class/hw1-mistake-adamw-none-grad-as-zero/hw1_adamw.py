@@ -1,6 +1,7 @@
 # Mistake: a None gradient is treated as zero, so the parameter still decays and its moments move.
 # expect: hw1_optimizers_tests=partial
 # expect: hw1_zero_grad_tests=full
+# fails: parameters_without_gradient_are_left_alone
 # %% hw1_optimizers
 def adam_update(p, d, state, group):
     if not state:

@@ -1,6 +1,7 @@
 # Mistake: zero-gradient formulas of SGD, as if Adam did not normalize the step.
 # expect: hw1_optimizers_tests=full
 # expect: hw1_zero_grad_tests=zero
+# fails: adamw_iterates_are_geometric, adam_l2_first_iterate, your_formulas_show_the_methods_differ
 # %% hw1_optimizers
 def adam_update(p, d, state, group):
     if not state:

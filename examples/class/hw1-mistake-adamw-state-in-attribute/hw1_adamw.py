@@ -1,6 +1,7 @@
 # Mistake: moments kept in a dict of the optimizer instead of self.state, so state_dict() misses them.
 # expect: hw1_optimizers_tests=partial
 # expect: hw1_zero_grad_tests=full
+# fails: state_dict_resumes_training_exactly
 # %% hw1_optimizers
 def adam_update(p, d, state, group):
     if not state:

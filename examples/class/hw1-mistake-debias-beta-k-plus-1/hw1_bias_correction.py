@@ -1,6 +1,9 @@
 # Mistake: bias correction with beta^(k+1) instead of beta^k.
 # expect: hw1_debias_tests=zero
 # expect: hw1_debias_formulas_tests=partial
+# fails: debiased_ema_divides_by_one_minus_beta_to_the_k, debiased_ema_handles_batch_dimensions
+# fails: debiased_ema_keeps_the_dtype, debiased_ema_is_adams_bias_corrected_first_moment
+# fails: formulas_describe_your_own_debiased_ema
 # %% hw1_debias
 def debiased_ema(g, beta):
     mhat = torch.empty_like(g)

@@ -1,6 +1,8 @@
 # Mistake: computes in float32 whatever the dtype of g.
 # expect: hw1_debias_tests=zero
 # expect: hw1_debias_formulas_tests=full
+# fails: debiased_ema_divides_by_one_minus_beta_to_the_k, debiased_ema_handles_batch_dimensions
+# fails: debiased_ema_keeps_the_dtype, debiased_ema_is_adams_bias_corrected_first_moment
 # %% hw1_debias
 def debiased_ema(g, beta):
     g = g.to(torch.float32)

@@ -1,6 +1,8 @@
 # Mistake: works for 1-d g only (one number per step).
 # expect: hw1_debias_tests=partial
 # expect: hw1_debias_formulas_tests=partial
+# fails: debiased_ema_handles_batch_dimensions, debiased_ema_keeps_the_dtype
+# fails: debiased_ema_is_adams_bias_corrected_first_moment, formulas_describe_your_own_debiased_ema
 # %% hw1_debias
 def debiased_ema(g, beta):
     mhat = torch.empty(g.shape[0], dtype=g.dtype)

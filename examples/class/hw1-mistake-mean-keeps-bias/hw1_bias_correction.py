@@ -1,6 +1,7 @@
 # Mistake: mean_mhat is the biased EMA's mean (1 - beta^k) mu.
 # expect: hw1_debias_tests=full
 # expect: hw1_debias_formulas_tests=partial
+# fails: mean_of_the_debiased_ema_is_mu, formulas_describe_your_own_debiased_ema
 # %% hw1_debias
 def debiased_ema(g, beta):
     mhat = torch.empty_like(g)

@@ -1,6 +1,8 @@
 # Mistake: the variance multiplied by (1 - beta^k)^2 instead of divided.
 # expect: hw1_debias_tests=full
 # expect: hw1_debias_formulas_tests=partial
+# fails: variance_of_the_debiased_ema, formulas_describe_your_own_debiased_ema
+# fails: your_variance_is_never_below_the_emas
 # %% hw1_debias
 def debiased_ema(g, beta):
     mhat = torch.empty_like(g)

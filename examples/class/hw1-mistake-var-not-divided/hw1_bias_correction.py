@@ -1,6 +1,7 @@
 # Mistake: var_mhat is the EMA's variance (the divisor (1 - beta^k)^2 forgotten).
 # expect: hw1_debias_tests=full
 # expect: hw1_debias_formulas_tests=partial
+# fails: variance_of_the_debiased_ema, formulas_describe_your_own_debiased_ema
 # %% hw1_debias
 def debiased_ema(g, beta):
     mhat = torch.empty_like(g)

@@ -1,6 +1,8 @@
 # Mistake: returns Adam's bias-corrected estimate m[k] / (1 - beta^k) instead of exp_avg.
 # expect: q1_ema_tests=partial
 # expect: q1_formulas_tests=partial
+# fails: ema_follows_the_recurrence, ema_handles_batch_dimensions, ema_keeps_the_dtype
+# fails: ema_is_adams_first_moment, formulas_describe_your_own_ema
 # %% q1_ema
 def ema(g, beta):
     m = torch.zeros((g.shape[0] + 1, *g.shape[1:]), dtype=g.dtype)

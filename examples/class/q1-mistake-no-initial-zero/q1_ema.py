@@ -1,6 +1,8 @@
 # Mistake: returns only m[1..K] (shape (K, *batch)), forgetting m[0] = 0. Formulas right.
 # expect: q1_ema_tests=zero
 # expect: q1_formulas_tests=partial
+# fails: ema_follows_the_recurrence, ema_handles_batch_dimensions, ema_of_no_steps_is_zero
+# fails: ema_keeps_the_dtype, ema_is_adams_first_moment, formulas_describe_your_own_ema
 # %% q1_ema
 def ema(g, beta):
     out, m = [], torch.zeros(g.shape[1:], dtype=g.dtype)

@@ -3,6 +3,9 @@
 # expect: q1_ema_tests=full
 # expect: q1_formulas_tests=full
 # expect: q1_steps_tests=partial
+# fails: mean_next_is_right, var_next_is_right
+# fails: your_mean_mk_follows_from_your_mean_next_by_induction
+# fails: your_var_mk_follows_from_your_var_next_by_induction
 # %% q1_ema
 def ema(g, beta):
     m = torch.zeros((g.shape[0] + 1, *g.shape[1:]), dtype=g.dtype)

@@ -1,5 +1,6 @@
 # Mistake: the gap in bits (log base 2) while the divergence is in nats.
 # expect: q2_steps_tests=partial
+# fails: gap_point_is_minus_the_entropy_in_p_alone, your_steps_give_the_theorem_for_one_point
 # %% q2_steps
 nll_plus = sp.log(1 + sp.exp(-f))
 nll_minus = sp.log(1 + sp.exp(f))

@@ -1,6 +1,7 @@
 # Mistake: the seed's construction taken literally: C with e^{-Ct} = e^{eps/N} - 1, i.e.
 # C = -log(e^{eps/N} - 1)/t, which is negative once eps/N > log 2 (N = 1, eps = 0.9).
 # expect: q3_loss_and_scale_tests=partial
+# fails: scale_for_epsilon_reaches_eps
 # %% q3_loss_and_scale
 def logistic_loss(a, b, X, Y):
     margins = Y * (X @ a + b)

@@ -1,5 +1,7 @@
 # Mistake: C = log(eps/N)/t, a sign slip: C < 0 (and then the loss grows instead of vanishing).
 # expect: q3_loss_and_scale_tests=partial
+# fails: scale_for_epsilon_reaches_eps, scale_for_epsilon_with_a_point_near_the_boundary
+# fails: b_may_be_a_tensor
 # %% q3_loss_and_scale
 def logistic_loss(a, b, X, Y):
     margins = Y * (X @ a + b)

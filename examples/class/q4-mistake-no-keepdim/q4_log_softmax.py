@@ -1,6 +1,9 @@
 # Forgets keepdim: the reduced max and sum no longer broadcast against z (an error for most
 # shapes, silently wrong for square ones); 1-D inputs still work.
 # expect: q4_log_softmax_tests=partial
+# fails: matches_torch_along_the_last_dim, respects_every_dim, accurate_for_entries_near_1e4
+# fails: accurate_when_entries_differ_by_1e4, keeps_the_dtype, normaliser_is_one, shift_invariant
+# fails: is_idempotent
 # %% q4_log_softmax
 def log_softmax(z, dim=-1):
     m = z.amax(dim=dim)

@@ -1,6 +1,7 @@
 # Mistake: only the weights are re-initialized; nn.Conv2d's own uniform bias is left as it was.
 # expect: q5_second_moment_tests=full
 # expect: q5_lecun_init_tests=partial
+# fails: bias_is_zero_or_normal, draws_from_torchs_global_generator
 # %% q5_second_moment
 def output_second_moment(c_in, sigma_w, sigma_b, kernel_size=3, position="interior"):
     inside = (kernel_size + 1) // 2

@@ -2,6 +2,7 @@
 # (k-1)^2 at a corner. Right for k = 3 (6 and 4), wrong for k = 1, 5, 7.
 # expect: q5_second_moment_tests=partial
 # expect: q5_lecun_init_tests=full
+# fails: edge_pixels, corner_pixels, symbolic_formulas, your_formula_matches_simulated_convolutions
 # %% q5_second_moment
 def output_second_moment(c_in, sigma_w, sigma_b, kernel_size=3, position="interior"):
     k = kernel_size

@@ -1,6 +1,8 @@
 # Mistake: the bias term sigma_b^2 left out of the formula.
 # expect: q5_second_moment_tests=less
 # expect: q5_lecun_init_tests=full
+# fails: interior_pixels, edge_pixels, corner_pixels, symbolic_formulas, default_arguments
+# fails: your_formula_matches_simulated_convolutions
 # %% q5_second_moment
 def output_second_moment(c_in, sigma_w, sigma_b, kernel_size=3, position="interior"):
     inside = (kernel_size + 1) // 2

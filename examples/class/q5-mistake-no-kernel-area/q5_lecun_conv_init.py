@@ -1,6 +1,7 @@
 # Mistake: fan_in = C_in, forgetting the kernel area k_h * k_w.
 # expect: q5_second_moment_tests=full
 # expect: q5_lecun_init_tests=less
+# fails: weights_have_mean_0_and_variance_1_over_fan_in, weights_are_normally_distributed
 # %% q5_second_moment
 def output_second_moment(c_in, sigma_w, sigma_b, kernel_size=3, position="interior"):
     inside = (kernel_size + 1) // 2

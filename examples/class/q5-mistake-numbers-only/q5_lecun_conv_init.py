@@ -1,6 +1,7 @@
 # Mistake: the formula forces float(...), so it works with numbers but not with SymPy symbols.
 # expect: q5_second_moment_tests=partial
 # expect: q5_lecun_init_tests=full
+# fails: symbolic_formulas
 # %% q5_second_moment
 def output_second_moment(c_in, sigma_w, sigma_b, kernel_size=3, position="interior"):
     inside = (kernel_size + 1) // 2

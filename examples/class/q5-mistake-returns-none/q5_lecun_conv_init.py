@@ -1,6 +1,7 @@
 # Mistake: re-initializes correctly but forgets `return conv`.
 # expect: q5_second_moment_tests=full
 # expect: q5_lecun_init_tests=partial
+# fails: returns_the_same_working_conv
 # %% q5_second_moment
 def output_second_moment(c_in, sigma_w, sigma_b, kernel_size=3, position="interior"):
     inside = (kernel_size + 1) // 2

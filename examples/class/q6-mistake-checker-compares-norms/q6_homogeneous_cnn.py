@@ -3,6 +3,7 @@
 # expect: q6_net_tests=full
 # expect: q6_checker_tests=partial
 # expect: q6_weight_degree_tests=full
+# fails: catches_homogeneity_at_some_scales_only
 # %% q6_net
 class Net(nn.Module) :
     def __init__(self) :

@@ -2,6 +2,7 @@
 # expect: q6_net_tests=partial
 # expect: q6_checker_tests=full
 # expect: q6_weight_degree_tests=full
+# fails: net_has_the_exams_dropout
 # %% q6_net
 class Net(nn.Module) :
     def __init__(self) :

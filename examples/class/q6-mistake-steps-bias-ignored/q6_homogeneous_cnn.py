@@ -1,5 +1,6 @@
 # Mistake: a conv with bias and a batchnorm with a running mean taken for homogeneous (constants forgotten).
 # expect: q6_steps_tests=partial
+# fails: degree_of_conv_with_bias, degree_of_batchnorm_with_a_running_mean
 # %% q6_steps
 LAYER_DEGREES = {
     "ReLU": 1, "LeakyReLU(0.1)": 1, "GELU": None, "Sigmoid": None, "MaxPool2d(2)": 1, "AvgPool2d(2)": 1,

@@ -1,5 +1,6 @@
 # Mistake: x * x and ReLU(x)**2 given degree 1 ("they are built from homogeneous pieces").
 # expect: q6_steps_tests=partial
+# fails: degree_of_square, degree_of_squared_relu
 # %% q6_steps
 LAYER_DEGREES = {
     "ReLU": 1, "LeakyReLU(0.1)": 1, "GELU": None, "Sigmoid": None, "MaxPool2d(2)": 1, "AvgPool2d(2)": 1,

@@ -1,5 +1,6 @@
 # Mistake: x = 0 as the counterexample: f(alpha 0) = 0 = alpha f(0), the identity holds there.
 # expect: q6_steps_tests=partial
+# fails: negative_alpha_breaks_the_identity
 # %% q6_steps
 LAYER_DEGREES = {
     "ReLU": 1, "LeakyReLU(0.1)": 1, "GELU": None, "Sigmoid": None, "MaxPool2d(2)": 1, "AvgPool2d(2)": 1,

@@ -2,6 +2,9 @@
 # expect: q7_optimizers_tests=partial
 # expect: q7_zero_grad_tests=full
 # expect: q7_steps_tests=full
+# fails: weight_decay_follows_the_exam_rule, l2_follows_the_exam_rule
+# fails: weight_decay_trains_a_small_network, l2_is_torch_sgd_on_a_small_network
+# fails: zero_gradients_give_the_theorems_iterates, state_dict_resumes_training_exactly
 # %% q7_optimizers
 class SGDMomentumWD(torch.optim.Optimizer):
     def __init__(self, params, lr, momentum, weight_decay):

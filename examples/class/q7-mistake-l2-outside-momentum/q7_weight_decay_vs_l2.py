@@ -2,6 +2,8 @@
 # expect: q7_optimizers_tests=partial
 # expect: q7_zero_grad_tests=full
 # expect: q7_steps_tests=full
+# fails: l2_follows_the_exam_rule, l2_is_torch_sgd_on_a_small_network
+# fails: zero_gradients_give_the_theorems_iterates
 # %% q7_optimizers
 class SGDMomentumWD(torch.optim.Optimizer):
     def __init__(self, params, lr, momentum, weight_decay):

@@ -2,6 +2,7 @@
 # expect: q7_optimizers_tests=partial
 # expect: q7_zero_grad_tests=full
 # expect: q7_steps_tests=full
+# fails: weight_decay_follows_the_exam_rule, weight_decay_trains_a_small_network
 # %% q7_optimizers
 class SGDMomentumWD(torch.optim.Optimizer):
     def __init__(self, params, lr, momentum, weight_decay):

@@ -1,6 +1,7 @@
 # Mistake: the gap divided by theta0 (alpha beta lam), the form in which the contradiction is read.
 # expect: q7_zero_grad_tests=full
 # expect: q7_steps_tests=partial
+# fails: theta_gap_2_is_right, your_theta_gap_2_is_the_difference_of_your_second_iterates
 # %% q7_zero_grad
 theta_wd_k = (1 - mu)**k * theta0
 theta_l2_2 = ((1 - alpha * lam)**2 - alpha * beta * lam) * theta0

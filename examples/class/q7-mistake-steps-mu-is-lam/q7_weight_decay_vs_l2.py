@@ -2,6 +2,8 @@
 # mu_matching and both fit-together checks lose.
 # expect: q7_zero_grad_tests=full
 # expect: q7_steps_tests=partial
+# fails: mu_matching_is_right, your_mu_matching_makes_your_first_iterates_agree
+# fails: your_theta_gap_2_is_the_difference_of_your_second_iterates
 # %% q7_zero_grad
 theta_wd_k = (1 - mu)**k * theta0
 theta_l2_2 = ((1 - alpha * lam)**2 - alpha * beta * lam) * theta0

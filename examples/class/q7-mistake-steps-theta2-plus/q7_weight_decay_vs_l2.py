@@ -3,6 +3,7 @@
 # = 0", but from a wrong premise: theta_l2_2, the theorem check and the gap step lose.
 # expect: q7_zero_grad_tests=partial
 # expect: q7_steps_tests=partial
+# fails: l2_second_iterate, your_formulas_prove_the_theorem, theta_gap_2_is_right
 # %% q7_zero_grad
 theta_wd_k = (1 - mu)**k * theta0
 theta_l2_2 = ((1 - alpha * lam)**2 + alpha * beta * lam) * theta0

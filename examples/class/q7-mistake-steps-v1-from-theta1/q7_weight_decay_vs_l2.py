@@ -3,6 +3,8 @@
 # alpha beta lam (1 - alpha lam) theta0 vanishes at lam = 1/alpha.
 # expect: q7_zero_grad_tests=partial
 # expect: q7_steps_tests=partial
+# fails: l2_second_iterate, your_formulas_prove_the_theorem, theta_gap_2_is_right
+# fails: your_theta_gap_2_is_never_zero
 # %% q7_zero_grad
 theta_wd_k = (1 - mu)**k * theta0
 theta_l2_2 = (1 - alpha * lam) * (1 - alpha * lam - alpha * beta * lam) * theta0

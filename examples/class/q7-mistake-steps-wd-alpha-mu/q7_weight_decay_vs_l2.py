@@ -3,6 +3,7 @@
 # and mu_matching lose.
 # expect: q7_zero_grad_tests=partial
 # expect: q7_steps_tests=partial
+# fails: weight_decay_iterates_are_geometric, your_formulas_prove_the_theorem, mu_matching_is_right
 # %% q7_zero_grad
 theta_wd_k = (1 - alpha * mu)**k * theta0
 theta_l2_2 = ((1 - alpha * lam)**2 - alpha * beta * lam) * theta0

@@ -4,6 +4,9 @@
 # expect: q7_optimizers_tests=full
 # expect: q7_zero_grad_tests=zero
 # expect: q7_steps_tests=partial
+# fails: weight_decay_iterates_are_geometric, l2_second_iterate, your_formulas_prove_the_theorem
+# fails: your_mu_matching_makes_your_first_iterates_agree
+# fails: your_theta_gap_2_is_the_difference_of_your_second_iterates
 # %% q7_optimizers
 class SGDMomentumWD(torch.optim.Optimizer):
     def __init__(self, params, lr, momentum, weight_decay):

@@ -40,9 +40,9 @@ import torch
 from graders.core import numeric
 from graders.core.checks import Fail, Question
 from graders.core.errors import NotChecked
-from graders.core.symbolic import isolated, number_at, numbers_at
+from graders.core.symbolic import isolated, numbers_at
 
-QUESTION = Question("q3_separable_logreg")
+QUESTION = Question(__name__)
 
 t = sp.Symbol("t", positive=True)  # the smallest margin of the separating (a, b)
 N = sp.Symbol("N", positive=True, integer=True)
@@ -319,13 +319,16 @@ def scale_formula_makes_the_loss_below_eps(student, rng):
     For eps from 1e-12 up to 0.999 (above log 2 with N = 1), t from 1e-6 to 3, N from 1 to 1e4.
     """
     bound, scale = student_bound(student), student.expression("scale_formula", SYMBOLS)
-    for eps_, t_, N_ in SCALE_GRID:
-        at = f"eps={eps_:g}, t={t_:g}, N={N_}"
-        value = number_at(scale, {eps: eps_, t: t_, N: N_}, "`scale_formula`")
+    scales = numbers_at(scale, [{eps: e_, t: t_, N: n_} for e_, t_, n_ in SCALE_GRID], "`scale_formula`")
+    for (eps_, t_, N_), value in zip(SCALE_GRID, scales):
         if not (math.isfinite(value) and value > 0):
+            at = f"eps={eps_:g}, t={t_:g}, N={N_}"
             raise Fail(f"`scale_formula` = {sp.sstr(scale)[:150]} is {value:.6g} at {at}; "
                        "expected a finite C > 0")
-        claimed = number_at(bound, {C: value, t: t_, N: N_}, "`loss_bound`")
+    at_scales = [{C: c_, t: t_, N: n_} for (_, t_, n_), c_ in zip(SCALE_GRID, scales)]
+    claims = numbers_at(bound, at_scales, "`loss_bound`")
+    for (eps_, t_, N_), value, claimed in zip(SCALE_GRID, scales, claims):
+        at = f"eps={eps_:g}, t={t_:g}, N={N_}"
         worst = worst_case(value, t_, N_)
         if not (claimed < eps_ and worst < eps_):
             if claimed >= eps_:

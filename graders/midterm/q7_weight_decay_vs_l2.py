@@ -39,7 +39,7 @@ from graders.core.optimizers import NO_UPDATE, Hyper, LibraryOracle, Mistake, Op
 from graders.core.steps import Step, declare_steps, expect_equivalent
 from graders.core.symbolic import equivalent, isolated
 
-QUESTION = Question("q7_weight_decay_vs_l2", probes=harness.PROBES)
+QUESTION = Question(__name__, probes=harness.PROBES)
 
 k = sp.Symbol("k", integer=True, nonnegative=True)
 alpha, beta, mu, lam = (sp.Symbol(name, positive=True) for name in ("alpha", "beta", "mu", "lam"))

@@ -9,8 +9,9 @@ f_{c theta} = c^13 f_theta for c > 0. For alpha < 0 the identity fails: ReLU(alp
 
 Cell ``q6_net_tests`` fills the student's ``Net`` and the grader's own copy of the exam's
 network (``ExamNet``) with the same deterministic weights (``fill_deterministically`` in
-``graders/probes/q6_homogeneous_cnn.py``: ~33M weights are rebuilt on each side, never sent),
-and compares keys, shapes and outputs; then checks the theorem on the student's own network.
+``graders/midterm/probes/q6_homogeneous_cnn.py``: ~33M weights are rebuilt on each side, never
+sent), and compares keys, shapes and outputs; then checks the theorem on the student's own
+network.
 Cell ``q6_checker_tests`` runs the student's ``is_positive_homogeneous`` on a zoo of functions
 described here as layer specs, built and evaluated in the grader's process (the checker's
 callables forward their input here: ``graders.core.oracle``), in contrasting groups
@@ -44,7 +45,7 @@ from graders.core.checks import Fail, Question, subseed
 from graders.core.oracle import BadRequest, Oracle
 from graders.core.submission import probe_source
 
-QUESTION = Question("q6_homogeneous_cnn", probes="q6_homogeneous_cnn")
+QUESTION = Question(__name__)
 
 #: Seed of the network weights on both sides (inputs vary per check and per grader salt).
 NET_SEED = zlib.crc32(b"q6 exam network weights")

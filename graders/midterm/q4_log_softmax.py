@@ -28,9 +28,9 @@ costs the ban check; a route the grader cannot follow (a name built at run time,
 ``__dict__``, an import outside the allow-list, a global that no answer cell defines: code
 outside the answer cells is not graded and may not be used) costs every check of the cell, since
 nothing it returns can be trusted to obey the ban. Then as a cross-check in the student's
-process (graders/probes/q4_log_softmax.py): a watch on every call reports each banned function
-the function was seen calling and any thread or process it started or that ran beside it; such
-a call earns nothing in any check. The probe also reads the function's bytecode.
+process (graders/midterm/probes/q4_log_softmax.py): a watch on every call reports each banned
+function the function was seen calling and any thread or process it started or that ran beside
+it; such a call earns nothing in any check. The probe also reads the function's bytecode.
 """
 
 import functools
@@ -45,7 +45,7 @@ from graders.core.checks import Fail, Question, subseed
 from graders.core.submission import StudentCodeError
 from graders.core.symbolic import isolated, parse
 
-QUESTION = Question("q4_log_softmax", probes="q4_log_softmax")
+QUESTION = Question(__name__)
 
 #: "Agrees to 1e-10": |got - expected| <= 1e-10 (1 + |expected|) in float64.
 FLOAT64_TOLERANCE = 1e-10

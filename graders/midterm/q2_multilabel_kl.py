@@ -6,7 +6,7 @@ c(Y) = -(1/N) sum_i H(P_i) does not depend on theta; so the two minimizations ar
 
 Cell ``q2_objectives_tests`` checks ``kl_objective`` and ``logistic_objective`` (values and
 autograd gradients, computed in the student's kernel by the probe in
-``graders/probes/q2_multilabel_kl.py``) against references built here from
+``graders/midterm/probes/q2_multilabel_kl.py``) against references built here from
 ``torch.nn.functional.kl_div`` and ``binary_cross_entropy_with_logits``, then ``objective_gap``
 against minus the mean entropy, then the theorem itself on the student's own three functions.
 
@@ -32,7 +32,7 @@ from graders.core.checks import Fail, Question, subseed
 from graders.core.steps import Step, declare_steps, expect_equivalent
 from graders.core.symbolic import equivalent, isolated, number_at
 
-QUESTION = Question("q2_multilabel_kl", probes="q2_multilabel_kl")
+QUESTION = Question(__name__)
 
 VALUE_TOLERANCE = {"rtol": 1e-9, "atol": 1e-12}
 GRADIENT_TOLERANCE = {"rtol": 1e-8, "atol": 1e-13}

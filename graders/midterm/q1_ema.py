@@ -23,7 +23,7 @@ from graders.core.checks import Fail, Question, subseed
 from graders.core.steps import Step, declare_steps, expect_equivalent
 from graders.core.symbolic import equivalent, isolated, numbers_at
 
-QUESTION = Question("q1_ema")
+QUESTION = Question(__name__)
 
 k = sp.Symbol("k", integer=True, nonnegative=True)
 beta = sp.Symbol("beta", positive=True)

@@ -31,7 +31,7 @@ from graders.core.checks import Fail, Question, subseed
 from graders.core.steps import Step, declare_steps
 from graders.probes.runtime import SympyText
 
-QUESTION = Question("q5_lecun_conv_init", probes="q5_lecun_conv_init")
+QUESTION = Question(__name__)
 
 C_in = sp.Symbol("C_in", positive=True, integer=True)
 sigma_w = sp.Symbol("sigma_w", positive=True)
