@@ -20,25 +20,28 @@ from coursepack.proof_grading.rubric import Item, Rubric, RubricError, parse_rub
 from coursepack.proof_grading.store import Applied, CellKey, StaleGrade, Store
 
 ROOT = Path(__file__).resolve().parent.parent  # not tests.support: it imports torch
-SOURCES = sorted((ROOT / "source" / "midterm").glob("*.ipynb"))
+SOURCES = sorted((ROOT / "source").glob("*/*.ipynb"))  # every assignment's notebooks
 Q1 = CellKey("midterm", "q1_ema", "q1_proof")
 
 
-def proof_source(notebook) -> tuple[str, float]:
-    for cell in nbformat.read(notebook, as_version=4).cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("grade_id", "").endswith("_proof"):
-            return cell.source, meta["points"]
-    raise AssertionError(f"{notebook.name} has no proof cell")
+def manually_graded(notebook) -> dict[str, tuple[str, float]]:
+    """{grade_id: (source, points)} of every manually graded cell (graded, not autograded)."""
+    return {
+        meta["grade_id"]: (cell.source, meta["points"])
+        for cell in nbformat.read(notebook, as_version=4).cells
+        if (meta := cell.metadata.get("nbgrader", {})).get("grade") and meta.get("solution")
+    }
 
 
 @pytest.mark.parametrize("notebook", SOURCES, ids=lambda path: path.stem)
 def test_every_source_rubric_parses_and_adds_up(notebook):
     rubrics = proof_cells(notebook)
-    question = notebook.stem.split("_")[0]
-    assert list(rubrics) == [f"{question}_proof"]
-    rubric = rubrics[f"{question}_proof"]
-    source, points = proof_source(notebook)
+    manual = manually_graded(notebook)
+    assert len(rubrics) == 1 and list(rubrics) == list(manual)  # every manual cell: a proof
+    (cell,) = rubrics
+    assert cell.endswith("_proof")
+    rubric = rubrics[cell]
+    source, points = manual[cell]
     assert rubric.points == points
     assert sum(item.points for item in rubric.items) == pytest.approx(points)
     assert [item.number for item in rubric.items] == list(range(1, len(rubric.items) + 1))
@@ -197,9 +200,19 @@ def test_score_is_the_clamped_sum_and_the_comment_lists_items():
     assert comment_of(rubric, Applied("a", [])) == "Rubric items earned: none."
 
 
+def autograded_q1(course: Path, student: str, proof: str) -> None:
+    """The autograded q1_ema of ``student``: the notebook holding their proof cell."""
+    cell = nbformat.v4.new_markdown_cell(proof)
+    cell.metadata["nbgrader"] = {"grade": True, "solution": True, "grade_id": "q1_proof"}
+    folder = course / "autograded" / student / "midterm"
+    folder.mkdir(parents=True)
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), folder / "q1_ema.ipynb")
+
+
 @pytest.fixture
 def course(tmp_path, monkeypatch):
-    """A gradebook holding midterm/q1_ema with its proof cell and three submissions."""
+    """A gradebook holding midterm/q1_ema with its proof cell and three submissions of it, and
+    dave, who handed in the midterm without q1_ema (nbgrader records his q1_ema all the same)."""
     monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}:{os.environ['PATH']}")  # alembic
     (tmp_path / "source" / "midterm").mkdir(parents=True)
     (tmp_path / "source" / "midterm" / "q1_ema.ipynb").write_bytes(
@@ -211,23 +224,29 @@ def course(tmp_path, monkeypatch):
         gradebook.add_notebook("q1_ema", "midterm")
         gradebook.add_grade_cell("q1_proof", "q1_ema", "midterm", max_score=3, cell_type="markdown")
         gradebook.add_solution_cell("q1_proof", "q1_ema", "midterm")
-        for student in ["alice", "bob", "carol"]:
+        for student in ["alice", "bob", "carol", "dave"]:
             gradebook.add_student(student)
             gradebook.add_submission("midterm", student)
+    for student in ["alice", "bob", "carol"]:
+        autograded_q1(tmp_path, student, f"{student}: $x^2 \\ge 0$")
     return ProofGrading(tmp_path, url, "dnn-math")
 
 
 def manual(grading: ProofGrading, student: str) -> tuple[float | None, str | None]:
+    """The cell's manual score and comment; a score means formgrader no longer flags it."""
     with Gradebook(grading.db_url, grading.course_id) as gradebook:
         grade = gradebook.find_grade("q1_proof", "q1_ema", "midterm", student)
         comment = gradebook.find_comment("q1_proof", "q1_ema", "midterm", student)
+        assert grade.needs_manual_grade == (grade.manual_score is None)
         return grade.manual_score, comment.manual_comment
 
 
 def test_saves_become_nbgrader_manual_grades_and_item_edits_rescore(course):
     items = course.rubric(Q1).items
     points = {item.number: item.points for item in items}
-    assert [s.student for s in course.submissions(Q1)] == ["alice", "bob", "carol"]
+    submissions = course.submissions(Q1)
+    assert [s.student for s in submissions] == ["alice", "bob", "carol"]  # not dave (formgrader)
+    assert submissions[0].proof_html.strip() == "<p>alice: $x^2 \\ge 0$</p>"
     assert all(s.score is None and s.applied.version == 0 for s in course.submissions(Q1))
     assert course.progress(Q1) == (0, 3)
     course.save(Q1, Applied("alice", [1, 2]), 0, "ta")
@@ -258,6 +277,9 @@ def test_saves_become_nbgrader_manual_grades_and_item_edits_rescore(course):
     with pytest.raises(StaleGrade):  # a second TA still on version 0 of alice
         course.save(Q1, Applied("alice", []), 0, "ta2")
     assert manual(course, "alice")[0] == pytest.approx(expected["alice"])
+    with pytest.raises(ValueError, match="dave handed in no q1_ema"):
+        course.save(Q1, Applied("dave", [1]), 0, "ta")
+    assert manual(course, "dave") == (None, None)
     with pytest.raises(ValueError, match="no rubric item"):
         course.save(Q1, Applied("carol", [len(items) + 1]), 1, "ta")
     with pytest.raises(ValueError, match="0 to 3 points"):

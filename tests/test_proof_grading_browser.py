@@ -11,13 +11,16 @@ Every request not to the lab's own address is aborted, so MathJax can only come 
   points and sees the three re-scored, and ``nbgrader export`` (with the Canvas exporter) has
   the manual scores.
 - A second TA saving over a grading they had not seen is refused with a message.
-- formgrader's view and the feedback HTML show rendered maths.
+- Logged in once, the TA opens formgrader's own view of a notebook graded on the page: its
+  score box and comment hold the page's score and comment, its maths is typeset; both exports
+  count the score. The feedback HTML shows the maths as MathML.
 Screenshots go to tests/artifacts/proof-grading-*.png.
 """
 
 import csv
 import http.cookiejar
 import json
+import re
 import urllib.error
 import urllib.request
 from urllib.parse import urlparse
@@ -109,6 +112,30 @@ def manual_scores(course) -> dict[str, float | None]:
 def rubric_points(course) -> dict[int, float]:
     rubric = proof_cells(course / "source" / "midterm" / f"{NOTEBOOK}.ipynb")[CELL]
     return {item.number: item.points for item in rubric.items}
+
+
+def autograded_totals(course) -> dict[str, float]:
+    """{student: sum of the autograded scores of their midterm}."""
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", COURSE_ID) as gradebook:
+        return {
+            s: sum(
+                grade.auto_score or 0
+                for notebook in gradebook.find_submission("midterm", s).notebooks
+                for grade in notebook.grades
+            )
+            for s in PROOFS
+        }
+
+
+def exports(course) -> tuple[dict[str, float], dict[str, float]]:
+    """{student: midterm score} of nbgrader's grades.csv and of the Canvas import file."""
+    with open(course / "grades.csv") as table:
+        exported = {row["student_id"]: float(row["score"]) for row in csv.DictReader(table)}
+    with open(course / "canvas_grades.csv") as table:
+        canvas = {
+            row["SIS Login ID"]: float(row["midterm"]) for row in list(csv.DictReader(table))[1:]
+        }
+    return exported, canvas
 
 
 def card(page, student: str):
@@ -219,24 +246,14 @@ def test_ta_grades_three_proofs_with_keys_and_rescoring_reaches_export(course, l
     for student, score in rescored.items():
         expect(card(page, student).locator(".score")).to_contain_text(f"{score:g} / ")
     assert manual_scores(course) == pytest.approx(rescored)
+    expect(first.locator(".proof .MathJax")).to_have_count(2)  # re-rendered: typeset again
+    for student in students:
+        expect(card(page, student).locator(".panel")).not_to_contain_text("$")
     screenshot(page, "proof-grading-4-rescored")
 
     nbgrader(course, "export", "--exporter", "coursepack.canvas_export.CanvasExportPlugin")
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", COURSE_ID) as gradebook:
-        autograded = {
-            s: sum(
-                grade.auto_score or 0
-                for notebook in gradebook.find_submission("midterm", s).notebooks
-                for grade in notebook.grades
-            )
-            for s in PROOFS
-        }
-    with open(course / "grades.csv") as table:
-        exported = {row["student_id"]: float(row["score"]) for row in csv.DictReader(table)}
-    with open(course / "canvas_grades.csv") as table:
-        canvas = {
-            row["SIS Login ID"]: float(row["midterm"]) for row in list(csv.DictReader(table))[1:]
-        }
+    autograded = autograded_totals(course)
+    exported, canvas = exports(course)
     for student in PROOFS:
         assert exported[student] == pytest.approx(autograded[student] + rescored[student])
         assert canvas[student] == pytest.approx(exported[student], abs=0.005)
@@ -265,6 +282,7 @@ def test_a_second_ta_cannot_overwrite_unseen_work(course, lab, page):
     expect(status).to_contain_text("was saved by")
     expect(status).to_contain_text("your change was not saved")
     assert manual_scores(course)[student] == after_first  # the first TA's work stands
+    expect(card(other, student).locator(".panel")).not_to_contain_text("$")  # typeset again
     card(other, student).scroll_into_view_if_needed()
     screenshot(other, "proof-grading-5-second-ta-refused")
     with other.expect_response(lambda r: "/students/" in r.url) as third:  # now up to date: saved
@@ -272,19 +290,54 @@ def test_a_second_ta_cannot_overwrite_unseen_work(course, lab, page):
     assert third.value.ok
 
 
-def test_formgrader_and_feedback_render_maths_offline(course, lab, page):
+def test_formgrader_shows_the_score_and_comment_saved_on_the_page(course, lab, page):
+    """A proof graded with keys on the page: formgrader's own view of that notebook shows its
+    score and comment (and the proof's maths, offline), and both exports count the score."""
     base, token = lab
     blocked = offline(page)
     student = "q1-alt-closed-form"
+    page.goto(f"{base}{PAGE}?token={token}")  # the TA's login (a cookie for the whole server)
+    current = card(page, student)
+    expect(current).to_have_class(re.compile(r"\bcurrent\b"))  # the first card: keys grade it
+    for key in ["0", "2", "4"]:  # none, then items 2 and 4
+        with page.expect_response(lambda r: "/students/" in r.url) as saved:
+            page.keyboard.press(key)
+        assert saved.value.ok
+    remark = "Item 3: state where $g^k$ independent of $m^k$ is used."
+    with page.expect_response(lambda r: "/students/" in r.url) as saved:
+        current.locator("textarea.comment").fill(remark)
+        current.locator("textarea.comment").press("Tab")  # a change: saved
+    assert saved.value.ok
+    score = float(current.locator(".score").inner_text().split("/")[0])
+    wordings = [
+        page.locator(f"#rubric-items .edit[data-item='{n}'] .text").input_value() for n in (2, 4)
+    ]
+    assert score == pytest.approx(sum(rubric_points(course)[n] for n in (2, 4)))
+
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", COURSE_ID) as gradebook:
         submission = gradebook.find_submission_notebook(NOTEBOOK, "midterm", student).id
-    page.goto(f"{base}/formgrader/submissions/{submission}/?token={token}")
+    page.goto(f"{base}/formgrader/submissions/{submission}/")  # no token: the same login
+    expect(page.locator(f"input#{CELL}")).to_have_value(f"{score:g}")
+    comment = page.locator(f"textarea#{CELL}-comment")
+    expect(comment).to_have_value(re.compile(r"^Rubric items earned:"))
+    for text in [*wordings, remark]:
+        assert text in comment.input_value()
     proof = page.locator(".nbgrader_cell .text_cell_render", has_text="Unrolling")
     expect(proof.locator(".MathJax")).to_have_count(2)
     assert "\\sum" not in proof.inner_text()
-    proof.scroll_into_view_if_needed()
-    screenshot(page, "proof-grading-6-formgrader-maths")
+    proof.scroll_into_view_if_needed()  # with its score box above and the comment below
+    screenshot(page, "proof-grading-6-formgrader-view")
+    assert blocked == []
 
+    nbgrader(course, "export", "--exporter", "coursepack.canvas_export.CanvasExportPlugin")
+    exported, canvas = exports(course)
+    assert exported[student] == pytest.approx(autograded_totals(course)[student] + score)
+    assert canvas[student] == pytest.approx(exported[student], abs=0.005)
+
+
+def test_feedback_renders_maths_offline(course, page):
+    blocked = offline(page)
+    student = "q1-alt-closed-form"
     nbgrader(course, "generate_feedback", "midterm", "--force")
     feedback = course / "feedback" / student / "midterm" / f"{NOTEBOOK}.html"
     page.goto(feedback.as_uri())

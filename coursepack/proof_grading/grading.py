@@ -98,7 +98,7 @@ class ProofGrading:
         applied = self.store.applied(key)
         result = []
         with Gradebook(self.db_url, self.course_id) as gradebook:
-            for submitted in gradebook.notebook_submissions(key.notebook, key.assignment):
+            for submitted in self._handed_in(gradebook, key):
                 student = submitted.student
                 try:
                     grade = gradebook.find_grade(key.cell, key.notebook, key.assignment, student.id)
@@ -124,16 +124,23 @@ class ProofGrading:
     def progress(self, key: CellKey) -> tuple[int, int]:
         """(graded, submitted) for one proof cell."""
         with Gradebook(self.db_url, self.course_id) as gradebook:
-            submitted = {
-                s.student.id for s in gradebook.notebook_submissions(key.notebook, key.assignment)
-            }
+            submitted = {s.student.id for s in self._handed_in(gradebook, key)}
         return len(submitted & set(self.store.applied(key))), len(submitted)
 
+    def _path(self, key: CellKey, student: str) -> Path:
+        return self.root / "autograded" / student / key.assignment / f"{key.notebook}.ipynb"
+
+    def _handed_in(self, gradebook: Gradebook, key: CellKey) -> list:
+        """The notebook's submissions with an autograded file, as formgrader lists them: nbgrader
+        records every notebook of an assignment for a student who handed in any of them."""
+        return [
+            submitted
+            for submitted in gradebook.notebook_submissions(key.notebook, key.assignment)
+            if self._path(key, submitted.student.id).is_file()
+        ]
+
     def _autograded(self, key: CellKey, student: str) -> tuple[str, str]:
-        path = self.root / "autograded" / student / key.assignment / f"{key.notebook}.ipynb"
-        if not path.exists():
-            return "<p><em>No autograded notebook: run nbgrader autograde first.</em></p>", ""
-        notebook = nbformat.read(path, as_version=4)
+        notebook = nbformat.read(self._path(key, student), as_version=4)
         proofs = [
             c.source
             for c in notebook.cells
@@ -144,6 +151,8 @@ class ProofGrading:
 
     def save(self, key: CellKey, new: Applied, based_on: int, grader: str) -> tuple[Applied, float]:
         """Store a TA's grading and write its score; StaleGrade if another TA saved first."""
+        if not self._path(key, new.student).is_file():
+            raise ValueError(f"{new.student} handed in no {key.notebook} to grade")
         with self.store.transaction() as db:
             rubric = self.rubric(key, db)
             unknown = set(new.items) - {item.number for item in rubric.items}
@@ -176,6 +185,7 @@ class ProofGrading:
             for one in applied:
                 grade = gradebook.find_grade(key.cell, key.notebook, key.assignment, one.student)
                 grade.manual_score = score_of(rubric, one)
+                grade.needs_manual_grade = False  # as formgrader's save does: graded now
                 comment = gradebook.find_comment(
                     key.cell, key.notebook, key.assignment, one.student
                 )

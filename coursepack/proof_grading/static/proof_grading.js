@@ -110,6 +110,13 @@ function renderCard(sub, index) {
 
 function cardOf(index) { return list.querySelector(`.card[data-index="${index}"]`); }
 
+// A card scrolled to stops below the sticky toolbar, whose height changes with the window's
+// width and its own text (the progress may wrap it onto a second line).
+const toolbar = document.querySelector(".toolbar");
+new ResizeObserver(() => {
+  document.documentElement.style.setProperty("--toolbar-height", `${toolbar.offsetHeight}px`);
+}).observe(toolbar);
+
 function applyFilter() {
   data.submissions.forEach((sub, index) => {
     cardOf(index).hidden = onlyUngraded.checked && isGraded(sub) && index !== current;
