@@ -37,7 +37,8 @@ c.Sandbox.notebook_timeout = 900  # wall-clock seconds for all of a notebook's s
 # Autograded cells are scored outside the student's kernel (graders/plugin.py).
 c.Autograde.autograde_preprocessors = [
     "graders.plugin.TrustedExecute",
-    "graders.sanitize.SanitizeStudentContent",  # inert outputs, no output metadata (docs/sandbox.md)
+    # inert outputs, no output metadata (docs/sandbox.md)
+    "graders.sanitize.SanitizeStudentContent",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -51,7 +52,8 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
     "graders.sanitize.SanitizeStudentContent",
-    "coursepack.proof_grading.feedback_math.MathMLFeedback",  # maths offline (docs/proof_grading.md)
+    # maths offline (docs/proof_grading.md)
+    "coursepack.proof_grading.feedback_math.MathMLFeedback",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 

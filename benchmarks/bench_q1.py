@@ -24,7 +24,9 @@ def autograde_seconds(course: Path, runs: int) -> list[float]:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        nbgrader(course, "autograde", "midterm", "--force", "--student=reference", "--notebook=q1_ema")
+        nbgrader(
+            course, "autograde", "midterm", "--force", "--student=reference", "--notebook=q1_ema"
+        )
         times.append(time.perf_counter() - start)
     return times
 
@@ -37,10 +39,19 @@ def main() -> None:
     for label, config in [("plugin", None), ("plain", PLAIN)]:
         with tempfile.TemporaryDirectory() as folder:
             course = copy_course(Path(folder), config)
-            nbgrader(course, "generate_assignment", "midterm", "--force", f"--CourseDirectory.root={course}")
+            nbgrader(
+                course,
+                "generate_assignment",
+                "midterm",
+                "--force",
+                f"--CourseDirectory.root={course}",
+            )
             example_class.build(course, ["reference"])
             results[label] = autograde_seconds(course, runs)
-        print(f"{label:>6}: median {statistics.median(results[label]):.2f} s  runs {[round(t, 2) for t in results[label]]}")
+        print(
+            f"{label:>6}: median {statistics.median(results[label]):.2f} s  "
+            f"runs {[round(t, 2) for t in results[label]]}"
+        )
     ratio = statistics.median(results["plugin"]) / statistics.median(results["plain"])
     print(f"ratio plugin / plain: {ratio:.2f}")
 

@@ -54,7 +54,8 @@ def course_copy(parent: Path, name: str, plain: bool) -> Path:
 
 
 def nbgrader(course: Path, *args: str) -> tuple[float, float]:
-    """Run one nbgrader command in ``course``: (wall seconds, CPU seconds of nbgrader and its kernel).
+    """Run one nbgrader command in ``course``: (wall seconds, CPU seconds of nbgrader and its
+    kernel).
 
     The CPU time hardly depends on what else the machine is doing; the wall time does.
     """
@@ -71,7 +72,9 @@ def nbgrader(course: Path, *args: str) -> tuple[float, float]:
 
 
 def autograde(course: Path) -> tuple[float, float]:
-    return nbgrader(course, "autograde", "midterm", "--student", "reference", "--notebook", NOTEBOOK, "--force")
+    return nbgrader(
+        course, "autograde", "midterm", "--student", "reference", "--notebook", NOTEBOOK, "--force"
+    )
 
 
 def scores(course: Path) -> dict:
@@ -97,7 +100,10 @@ def main() -> None:
                     print(f"       {cell}: {auto} / {most}")
         for unit, index in [("wall", 0), ("CPU", 1)]:
             best = {name: min(run[index] for run in runs) for name, runs in timings.items()}
-            print(f"best {unit}: plugin {best['plugin']:.1f} s, plain {best['plain']:.1f} s, ratio {best['plugin'] / best['plain']:.2f}")
+            print(
+                f"best {unit}: plugin {best['plugin']:.1f} s, plain {best['plain']:.1f} s, "
+                f"ratio {best['plugin'] / best['plain']:.2f}"
+            )
         print(f"load average at the end: {os.getloadavg()[0]:.1f} (2 cores)")
 
 

@@ -47,7 +47,9 @@ def nbgrader(course: Path, *args: str) -> tuple[float, float]:
 
 def scores(course: Path) -> dict:
     """{test cell grade_id: (score, points)} read from the autograded notebook."""
-    nb = nbformat.read(course / "autograded" / "reference" / "midterm" / f"{NOTEBOOK}.ipynb", as_version=4)
+    nb = nbformat.read(
+        course / "autograded" / "reference" / "midterm" / f"{NOTEBOOK}.ipynb", as_version=4
+    )
     found = {}
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
@@ -71,11 +73,20 @@ def main() -> int:
         target = course / "submitted" / "reference" / "midterm"
         target.mkdir(parents=True)
         answers = example_class.reference_answers(course, NOTEBOOK)
-        nbformat.write(example_class.fill(course / "release" / "midterm" / f"{NOTEBOOK}.ipynb", answers), target / f"{NOTEBOOK}.ipynb")
+        nbformat.write(
+            example_class.fill(course / "release" / "midterm" / f"{NOTEBOOK}.ipynb", answers),
+            target / f"{NOTEBOOK}.ipynb",
+        )
         load = os.getloadavg()[0]
-        runs = [nbgrader(course, "autograde", "midterm", "--student", "reference", "--force") for _ in range(repeat)]
+        runs = [
+            nbgrader(course, "autograde", "midterm", "--student", "reference", "--force")
+            for _ in range(repeat)
+        ]
         result = scores(course)
-    print(f"load average (1 min) before/after: {load:.2f}/{os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    print(
+        f"load average (1 min) before/after: {load:.2f}/{os.getloadavg()[0]:.2f} "
+        f"on {os.cpu_count()} CPUs"
+    )
     print("autograde wall time (s): " + ", ".join(f"{wall:.1f}" for wall, _ in runs))
     print("autograde CPU time (s):  " + ", ".join(f"{cpu:.1f}" for _, cpu in runs))
     print(json.dumps({cell: f"{s}/{p}" for cell, (s, p) in result.items()}))

@@ -8,7 +8,8 @@ with ``nbgrader autograde midterm --student reference --force``; runs alternate 
 so that drift in the machine's load hits both alike. Prints each run's wall time and the mean
 difference per notebook.
 
-    .venv/bin/python benchmarks/bench_sandbox.py --repetitions 3 [--notebook q1_ema] [--kernel-starts 10]
+    .venv/bin/python benchmarks/bench_sandbox.py --repetitions 3 [--notebook q1_ema]
+        [--kernel-starts 10]
 """
 
 import argparse
@@ -56,7 +57,11 @@ async def kernel_round_trip(sandboxed: bool, folder: Path) -> float:
     """Seconds to start a kernel, import torch in it and shut it down."""
     started = time.monotonic()
     with Sandbox().open(folder) if sandboxed else nullcontext(None) as box:
-        km = box.kernel_manager(kernel_name="python3") if box else AsyncKernelManager(kernel_name="python3")
+        km = (
+            box.kernel_manager(kernel_name="python3")
+            if box
+            else AsyncKernelManager(kernel_name="python3")
+        )
         await km.start_kernel(cwd=str(folder))
         kc = km.client()
         kc.start_channels()
@@ -75,16 +80,24 @@ def kernel_starts(repetitions: int) -> None:
         for sandboxed in times:
             times[sandboxed].append(asyncio.run(kernel_round_trip(sandboxed, folder)))
     for sandboxed, values in times.items():
-        print(f"kernel start + import torch + shutdown, {'sandboxed' if sandboxed else 'plain':9s}: "
-              f"median {statistics.median(values):.2f} s over {len(values)} ({', '.join(f'{v:.2f}' for v in values)})")
-    print(f"sandbox overhead per kernel: {statistics.median(times[True]) - statistics.median(times[False]):+.2f} s (medians)")
+        print(
+            f"kernel start + import torch + shutdown, {'sandboxed' if sandboxed else 'plain':9s}: "
+            f"median {statistics.median(values):.2f} s over {len(values)} "
+            f"({', '.join(f'{v:.2f}' for v in values)})"
+        )
+    print(
+        "sandbox overhead per kernel: "
+        f"{statistics.median(times[True]) - statistics.median(times[False]):+.2f} s (medians)"
+    )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repetitions", type=int, default=3)
     parser.add_argument("--notebook", help="grade only this notebook (stem), e.g. q1_ema")
-    parser.add_argument("--kernel-starts", type=int, default=10, help="kernel round trips per mode (0: skip)")
+    parser.add_argument(
+        "--kernel-starts", type=int, default=10, help="kernel round trips per mode (0: skip)"
+    )
     args = parser.parse_args()
     if args.kernel_starts:
         kernel_starts(args.kernel_starts)
@@ -95,7 +108,9 @@ def main():
             "sandboxed": prepare(Path(scratch) / "sandboxed", "", args.notebook),
             "unsandboxed": prepare(Path(scratch) / "unsandboxed", UNSANDBOXED, args.notebook),
         }
-        notebooks = len(list((courses["sandboxed"] / "submitted" / "reference" / "midterm").glob("*.ipynb")))
+        notebooks = len(
+            list((courses["sandboxed"] / "submitted" / "reference" / "midterm").glob("*.ipynb"))
+        )
         times = {mode: [] for mode in courses}
         for repetition in range(args.repetitions):
             for mode, course in courses.items():
@@ -107,7 +122,9 @@ def main():
         spread = statistics.stdev(values) if len(values) > 1 else 0.0
         print(f"{mode:11s} mean {means[mode]:7.2f} s (sd {spread:.2f}) for {notebooks} notebook(s)")
     extra = means["sandboxed"] - means["unsandboxed"]
-    print(f"sandbox overhead: {extra:+.2f} s per submission, {extra / notebooks:+.2f} s per notebook")
+    print(
+        f"sandbox overhead: {extra:+.2f} s per submission, {extra / notebooks:+.2f} s per notebook"
+    )
 
 
 if __name__ == "__main__":

@@ -49,16 +49,22 @@ class CheckStats:
         return self.failed / self.runs if self.runs else 0.0
 
 
-def write(root: Path, assignment: str, db_url: str, course_id: str, outcomes: dict, out: Path) -> Path:
+def write(
+    root: Path, assignment: str, db_url: str, course_id: str, outcomes: dict, out: Path
+) -> Path:
     """Write the report files into ``out``; returns the HTML file."""
     out.mkdir(parents=True, exist_ok=True)
     notebooks, maxima, rows = read_scores(db_url, course_id, assignment, outcomes)
-    checks, rejected = read_checks(root, assignment, [row.student for row in rows if row.score is not None],
-                                   db_url, course_id)
+    checks, rejected = read_checks(
+        root, assignment, [row.student for row in rows if row.score is not None], db_url, course_id
+    )
     _write_scores_csv(out / "scores.csv", notebooks, rows)
     _write_checks_csv(out / "checks.csv", checks)
     (out / "rejected_records.txt").write_text("".join(f"{line}\n" for line in rejected))
-    pictures = {notebook: histogram(notebook, maxima[notebook], rows, out / f"{notebook}.png") for notebook in notebooks}
+    pictures = {
+        notebook: histogram(notebook, maxima[notebook], rows, out / f"{notebook}.png")
+        for notebook in notebooks
+    }
     path = out / "report.html"
     path.write_text(_html(assignment, notebooks, maxima, rows, checks, pictures, rejected))
     return path
@@ -76,16 +82,23 @@ def read_scores(db_url: str, course_id: str, assignment: str, outcomes: dict):
         for submission in gradebook.assignment_submissions(assignment):
             outcome = outcomes.get(submission.student_id, {"status": "not in this run"})
             rows[submission.student_id] = Row(
-                submission.student_id, outcome["status"], submission.score, submission.max_score,
-                submission.needs_manual_grade, {n.name: n.score for n in submission.notebooks})
+                submission.student_id,
+                outcome["status"],
+                submission.score,
+                submission.max_score,
+                submission.needs_manual_grade,
+                {n.name: n.score for n in submission.notebooks},
+            )
     for student, outcome in outcomes.items():
-        if outcome["status"] == "failed":  # whatever the gradebook holds for it is not this submission's grade
+        # whatever the gradebook holds for it is not this submission's grade
+        if outcome["status"] == "failed":
             rows[student] = Row(student, "failed", None, sum(maxima.values()), False, {})
     return notebooks, maxima, [rows[student] for student in sorted(rows)]
 
 
-def read_checks(root: Path, assignment: str, students: list[str], db_url: str | None = None,
-                course_id: str = "") -> tuple[list[CheckStats], list[str]]:
+def read_checks(
+    root: Path, assignment: str, students: list[str], db_url: str | None = None, course_id: str = ""
+) -> tuple[list[CheckStats], list[str]]:
     """(per-check counts over the autograded notebooks of these students, records rejected).
 
     Only the records of the notebook's autograded test cells (as the gradebook lists them) are
@@ -116,7 +129,9 @@ def record_problem(records, known: dict | None) -> str | None:
     ``known`` ({name: points}), or None if they are."""
     if known is None:
         return "no checks are registered for this cell"
-    if not isinstance(records, list) or not all(isinstance(r, dict) and set(r) == RECORD_KEYS for r in records):
+    if not isinstance(records, list) or not all(
+        isinstance(r, dict) and set(r) == RECORD_KEYS for r in records
+    ):
         return "records are not a list of {check, points, earned}"
     names = [r["check"] for r in records]
     if sorted(map(str, names)) != sorted(known) or not all(isinstance(n, str) for n in names):
@@ -124,7 +139,10 @@ def record_problem(records, known: dict | None) -> str | None:
     for record in records:
         points, earned = record["points"], record["earned"]
         if not _is_number(points) or points != known[record["check"]]:
-            return f"{record['check']}: points {points!r} are not the registered {known[record['check']]!r}"
+            return (
+                f"{record['check']}: points {points!r} are not the registered "
+                f"{known[record['check']]!r}"
+            )
         if not _is_number(earned) or not 0 <= earned <= points:
             return f"{record['check']}: earned {earned!r} is not within 0..{points!r}"
     return None
@@ -143,8 +161,12 @@ def _test_cells(db_url: str, course_id: str, assignment: str) -> dict[str, dict[
 
     with Gradebook(db_url, course_id) as gradebook:
         return {
-            notebook.name: {cell.name: cell.max_score for cell in notebook.grade_cells
-                            if cell.cell_type == "code" and cell.name not in {s.name for s in notebook.solution_cells}}
+            notebook.name: {
+                cell.name: cell.max_score
+                for cell in notebook.grade_cells
+                if cell.cell_type == "code"
+                and cell.name not in {s.name for s in notebook.solution_cells}
+            }
             for notebook in gradebook.find_assignment(assignment).notebooks
         }
 
@@ -156,7 +178,10 @@ def _registered_checks(notebook: str, assignment: str) -> dict[str, dict[str, fl
     question = load_question(notebook, assignment)
     if question is None:
         return {}
-    return {cell: {check.name: check.points for check in checks} for cell, checks in question.cells.items()}
+    return {
+        cell: {check.name: check.points for check in checks}
+        for cell, checks in question.cells.items()
+    }
 
 
 def _test_cell_records(path: Path, test_cells: dict):
@@ -165,13 +190,25 @@ def _test_cell_records(path: Path, test_cells: dict):
     for cell in _mapping(json.loads(path.read_text())).get("cells", []):
         nbgrader = _mapping(_mapping(_mapping(cell).get("metadata")).get("nbgrader"))
         grade_id = nbgrader.get("grade_id")
-        if (cell.get("cell_type") != "code" or grade_id not in test_cells or grade_id in seen
-                or not nbgrader.get("grade") or nbgrader.get("solution")):
+        if (
+            cell.get("cell_type") != "code"
+            or grade_id not in test_cells
+            or grade_id in seen
+            or not nbgrader.get("grade")
+            or nbgrader.get("solution")
+        ):
             continue
         seen.add(grade_id)
-        results = [_mapping(o) for o in cell.get("outputs", []) if _mapping(o).get("output_type") == "execute_result"]
+        results = [
+            _mapping(o)
+            for o in cell.get("outputs", [])
+            if _mapping(o).get("output_type") == "execute_result"
+        ]
         if results:
-            yield grade_id, _mapping(_mapping(results[-1].get("metadata")).get("graders")).get("checks")
+            yield (
+                grade_id,
+                _mapping(_mapping(results[-1].get("metadata")).get("graders")).get("checks"),
+            )
 
 
 def _mapping(value) -> dict:
@@ -198,19 +235,50 @@ def histogram(notebook: str, max_score: float, rows: list[Row], path: Path) -> P
 def _write_scores_csv(path: Path, notebooks: list[str], rows: list[Row]) -> None:
     with path.open("w", newline="") as file:
         writer = csv.writer(file)
-        writer.writerow(["student", "status", "score", "max_score", "manual_grading_pending", *notebooks])
+        writer.writerow(
+            ["student", "status", "score", "max_score", "manual_grading_pending", *notebooks]
+        )
         for row in rows:
-            writer.writerow([row.student, row.status, _number(row.score), _number(row.max_score),
-                             row.manual_pending, *(_number(row.questions.get(n)) for n in notebooks)])
+            writer.writerow(
+                [
+                    row.student,
+                    row.status,
+                    _number(row.score),
+                    _number(row.max_score),
+                    row.manual_pending,
+                    *(_number(row.questions.get(n)) for n in notebooks),
+                ]
+            )
 
 
 def _write_checks_csv(path: Path, checks: list[CheckStats]) -> None:
     with path.open("w", newline="") as file:
         writer = csv.writer(file)
-        writer.writerow(["notebook", "cell", "check", "points", "submissions", "failed", "failure_rate", "mean_earned"])
+        writer.writerow(
+            [
+                "notebook",
+                "cell",
+                "check",
+                "points",
+                "submissions",
+                "failed",
+                "failure_rate",
+                "mean_earned",
+            ]
+        )
         for c in checks:
-            writer.writerow([c.notebook, c.cell, c.check, _number(c.points), c.runs, c.failed,
-                             f"{c.failure_rate:.3f}", f"{c.earned / c.runs:.4g}" if c.runs else ""])
+            writer.writerow(
+                [
+                    c.notebook,
+                    c.cell,
+                    c.check,
+                    _number(c.points),
+                    c.runs,
+                    c.failed,
+                    f"{c.failure_rate:.3f}",
+                    f"{c.earned / c.runs:.4g}" if c.runs else "",
+                ]
+            )
 
 
 def _number(value) -> str:
@@ -221,33 +289,46 @@ def _html(assignment, notebooks, maxima, rows, checks, pictures, rejected) -> st
     e = html.escape
     head = "".join(f"<th>{e(n)}<br>/{maxima[n]:g}</th>" for n in notebooks)
     body = "".join(
-        f"<tr class='{e(row.status.replace(' ', '-'))}'><td>{e(row.student)}</td><td>{e(row.status)}</td>"
-        f"<td>{_number(row.score)} / {row.max_score:g}</td><td>{'yes' if row.manual_pending else ''}</td>"
-        + "".join(f"<td>{_number(row.questions.get(n))}</td>" for n in notebooks) + "</tr>"
+        f"<tr class='{e(row.status.replace(' ', '-'))}'><td>{e(row.student)}</td><td>"
+        f"{e(row.status)}</td><td>{_number(row.score)} / {row.max_score:g}</td><td>"
+        f"{'yes' if row.manual_pending else ''}</td>"
+        + "".join(f"<td>{_number(row.questions.get(n))}</td>" for n in notebooks)
+        + "</tr>"
         for row in rows
     )
     check_rows = "".join(
-        f"<tr><td>{e(c.notebook)}</td><td>{e(c.cell)}</td><td>{e(c.check)}</td><td>{c.points:g}</td>"
-        f"<td>{c.failed} / {c.runs}</td><td><span class='bar' style='width:{100 * c.failure_rate:.0f}px'></span> "
-        f"{100 * c.failure_rate:.0f}%</td></tr>"
+        f"<tr><td>{e(c.notebook)}</td><td>{e(c.cell)}</td><td>{e(c.check)}</td><td>{c.points:g}"
+        f"</td><td>{c.failed} / {c.runs}</td><td><span class='bar' "
+        f"style='width:{100 * c.failure_rate:.0f}px'></span> {100 * c.failure_rate:.0f}%</td>"
+        "</tr>"
         for c in sorted(checks, key=lambda c: (-c.failure_rate, c.notebook, c.cell, c.check))
     )
-    images = "".join(f"<img src='{e(p.name)}' alt='score histogram of {e(n)}'>" for n, p in pictures.items())
+    images = "".join(
+        f"<img src='{e(p.name)}' alt='score histogram of {e(n)}'>" for n, p in pictures.items()
+    )
     return f"""<!doctype html>
 <html><head><meta charset="utf-8"><title>{e(assignment)}: class report</title><style>
-body {{ font-family: sans-serif; margin: 2em; }} table {{ border-collapse: collapse; margin-bottom: 2em; }}
-td, th {{ border: 1px solid #ccc; padding: 0.2em 0.6em; text-align: right; }} td:first-child {{ text-align: left; }}
-tr.failed td {{ background: #fdd; }} .bar {{ display: inline-block; height: 0.8em; background: #c44; }}
+body {{ font-family: sans-serif; margin: 2em; }} \
+table {{ border-collapse: collapse; margin-bottom: 2em; }}
+td, th {{ border: 1px solid #ccc; padding: 0.2em 0.6em; text-align: right; }} \
+td:first-child {{ text-align: left; }}
+tr.failed td {{ background: #fdd; }} \
+.bar {{ display: inline-block; height: 0.8em; background: #c44; }}
 </style></head><body>
 <h1>{e(assignment)}: {len(rows)} students</h1>
 <p>Files: <a href="scores.csv">scores.csv</a>, <a href="checks.csv">checks.csv</a>,
-<a href="grades.csv">grades.csv</a> (nbgrader's export). A failed submission could not be graded: see its log in logs/.
-Scores include manual grades given so far; "manual" marks submissions with cells still to grade by hand.</p>
+<a href="grades.csv">grades.csv</a> (nbgrader's export). \
+A failed submission could not be graded: see its log in logs/.
+Scores include manual grades given so far; \
+"manual" marks submissions with cells still to grade by hand.</p>
 <h2>Scores per question</h2><div>{images}</div>
 <h2>Students</h2>
-<table><tr><th>student</th><th>status</th><th>score</th><th>manual</th>{head}</tr>{body}</table>
+<table><tr><th>student</th><th>status</th><th>score</th>\
+<th>manual</th>{head}</tr>{body}</table>
 <h2>Autograder checks, most failed first</h2>
-<table><tr><th>notebook</th><th>cell</th><th>check</th><th>points</th><th>lost points</th><th>failure rate</th></tr>{check_rows}</table>
-<p>{len(rejected)} cells' check records were not the grader's and were not counted (<a href="rejected_records.txt">rejected_records.txt</a>).</p>
+<table><tr><th>notebook</th><th>cell</th><th>check</th>\
+<th>points</th><th>lost points</th><th>failure rate</th></tr>{check_rows}</table>
+<p>{len(rejected)} cells' check records were not the grader's and were not counted \
+(<a href="rejected_records.txt">rejected_records.txt</a>).</p>
 </body></html>
 """

@@ -16,11 +16,16 @@ COURSE_PARTS = ["source", "release", "graders", "coursepack", "examples", "nbgra
 
 
 def nbgrader(course: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """Run `nbgrader ARGS` in ``course`` with this venv's tools on PATH; raise with its log on failure."""
+    """Run `nbgrader ARGS` in ``course`` with this venv's tools on PATH; raise with its log on
+    failure."""
     env = dict(os.environ, PATH=f"{BIN}:{os.environ['PATH']}")
-    result = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [str(BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True, text=True
+    )
     if check and result.returncode != 0:
-        raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+        raise RuntimeError(
+            f"nbgrader {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+        )
     return result
 
 

@@ -9,7 +9,6 @@ the trusted plugin in the sandbox, feedback, nbgrader's CSV export, the instruct
 and prints each student's autograded score per question.
 """
 
-
 import shutil
 import subprocess
 import sys
@@ -36,11 +35,13 @@ def autograded_scores(assignment: str, students: list[str]) -> list[tuple[str, d
             for notebook in notebooks:
                 try:
                     submitted = gradebook.find_submission_notebook(
-                        notebook.name, assignment, student)
+                        notebook.name, assignment, student
+                    )
                 except Exception:
                     continue
                 per_notebook[notebook.name] = sum(
-                    g.score or 0 for g in submitted.grades if g.cell_type == "code")
+                    g.score or 0 for g in submitted.grades if g.cell_type == "code"
+                )
             rows.append((student, per_notebook, sum(per_notebook.values())))
         maxima = {
             notebook.name: sum(c.max_score for c in notebook.grade_cells if c.cell_type == "code")
@@ -56,9 +57,14 @@ def column_labels(notebooks: list[str]) -> list[str]:
     labels = []
     for name in notebooks:
         parts = name.split("_")
-        length = next((n for n in range(1, len(parts))
-                       if sum(other.split("_")[:n] == parts[:n] for other in notebooks) == 1),
-                      len(parts))
+        length = next(
+            (
+                n
+                for n in range(1, len(parts))
+                if sum(other.split("_")[:n] == parts[:n] for other in notebooks) == 1
+            ),
+            len(parts),
+        )
         labels.append("_".join(parts[:length]))
     return labels
 
@@ -69,23 +75,32 @@ def grade(assignment: str) -> None:
     students = example_class.build(COURSE, assignment=assignment)
     print(f"example class: {len(students)} submissions in submitted/*/{assignment}/")
     print(f"$ python -m coursepack.grade_class {assignment} --force", flush=True)
-    subprocess.run([sys.executable, "-m", "coursepack.grade_class", assignment, "--force"],
-                   cwd=COURSE, check=False)
+    subprocess.run(
+        [sys.executable, "-m", "coursepack.grade_class", assignment, "--force"],
+        cwd=COURSE,
+        check=False,
+    )
     rows = autograded_scores(assignment, students)
     notebooks = sorted(rows[-1][1])
     labels = column_labels(notebooks)
     width = max(len(student) for student, _, _ in rows)
     columns = [max(5, len(label)) for label in labels]
-    print(f"\n{assignment}: autograded points per question "
-          "(proofs are graded by hand in formgrader)\n")
+    print(
+        f"\n{assignment}: autograded points per question "
+        "(proofs are graded by hand in formgrader)\n"
+    )
     header = "  ".join(f"{label:>{w}}" for label, w in zip(labels, columns))
     print(f"{'student':<{width}}  {header}  total")
     for student, per_notebook, total in rows:
-        cells = "  ".join(f"{per_notebook[name]:{w}.2f}" if name in per_notebook else f"{'-':>{w}}"
-                          for name, w in zip(notebooks, columns))
+        cells = "  ".join(
+            f"{per_notebook[name]:{w}.2f}" if name in per_notebook else f"{'-':>{w}}"
+            for name, w in zip(notebooks, columns)
+        )
         print(f"{student:<{width}}  {cells}  {total:5.2f}")
-    print(f"\nReport, grades and histograms: {COURSE / 'reports' / assignment}/report.html; "
-          f"feedback: {COURSE / 'feedback'}/<student>/{assignment}/\n")
+    print(
+        f"\nReport, grades and histograms: {COURSE / 'reports' / assignment}/report.html; "
+        f"feedback: {COURSE / 'feedback'}/<student>/{assignment}/\n"
+    )
 
 
 def main() -> None:

@@ -56,8 +56,16 @@ def read_answers(path: Path) -> Answers:
     cells = {name: body.strip("\n") + "\n" for name, body in zip(parts[1::2], parts[2::2])}
     baseline = BASELINE.search(parts[0])
     fails = {name.strip() for line in FAILS.findall(parts[0]) for name in line.split(",")} - {""}
-    return Answers(path.parent.name, path.stem, cells, dict(EXPECT.findall(parts[0])), baseline and baseline.group(1),
-                   dict(SYMLINK.findall(parts[0])), FIFO.findall(parts[0]), fails)
+    return Answers(
+        path.parent.name,
+        path.stem,
+        cells,
+        dict(EXPECT.findall(parts[0])),
+        baseline and baseline.group(1),
+        dict(SYMLINK.findall(parts[0])),
+        FIFO.findall(parts[0]),
+        fails,
+    )
 
 
 def assignments(course: Path) -> list[str]:
@@ -69,14 +77,18 @@ def assignment_of(course: Path, notebook: str) -> str:
     """The assignment whose ``source/<assignment>/`` holds ``notebook``."""
     found = sorted((course / "source").glob(f"*/{notebook}.ipynb"))
     if len(found) != 1:
-        raise LookupError(f"notebook {notebook!r} is in {len(found)} assignments of source/, not 1 "
-                          "(example files name only the notebook)")
+        raise LookupError(
+            f"notebook {notebook!r} is in {len(found)} assignments of source/, not 1 "
+            "(example files name only the notebook)"
+        )
     return found[0].parent.name
 
 
 def reference_answers(course: Path, notebook: str) -> Answers:
     """The instructor's solutions from the source notebook, markers removed."""
-    nb = nbformat.read(course / "source" / assignment_of(course, notebook) / f"{notebook}.ipynb", as_version=4)
+    nb = nbformat.read(
+        course / "source" / assignment_of(course, notebook) / f"{notebook}.ipynb", as_version=4
+    )
     cells = {
         cell.metadata["nbgrader"]["grade_id"]: SOLUTION.sub("", cell.source)
         for cell in nb.cells
@@ -87,9 +99,15 @@ def reference_answers(course: Path, notebook: str) -> Answers:
 
 def fill(release: Path, answers: Answers):
     nb = nbformat.read(release, as_version=4)
-    unknown = set(answers.cells) - {"extra"} - {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells}
+    unknown = (
+        set(answers.cells)
+        - {"extra"}
+        - {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells}
+    )
     if unknown:
-        raise ValueError(f"{answers.student}/{answers.notebook}: no answer cells named {sorted(unknown)}")
+        raise ValueError(
+            f"{answers.student}/{answers.notebook}: no answer cells named {sorted(unknown)}"
+        )
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if grade_id in answers.cells:
@@ -109,7 +127,9 @@ def _special_files(answers: Answers, target: Path) -> None:
 
 
 def students(course: Path) -> list[str]:
-    return ["reference"] + sorted(p.name for p in (course / "examples" / "class").iterdir() if p.is_dir())
+    return ["reference"] + sorted(
+        p.name for p in (course / "examples" / "class").iterdir() if p.is_dir()
+    )
 
 
 def all_answers(course: Path, student: str) -> list[Answers]:
@@ -117,7 +137,10 @@ def all_answers(course: Path, student: str) -> list[Answers]:
     if student == "reference":
         notebooks = sorted(path.stem for path in (course / "source").glob("*/*.ipynb"))
         return [reference_answers(course, notebook) for notebook in notebooks]
-    return [read_answers(path) for path in sorted((course / "examples" / "class" / student).glob("*.py"))]
+    return [
+        read_answers(path)
+        for path in sorted((course / "examples" / "class" / student).glob("*.py"))
+    ]
 
 
 def build(course: Path, only: list[str] | None = None, assignment: str | None = None) -> list[str]:
@@ -126,8 +149,10 @@ def build(course: Path, only: list[str] | None = None, assignment: str | None = 
     built = []
     for student in only or students(course):
         answered = {answers.notebook: answers for answers in all_answers(course, student)}
-        submitted = [_submit(course, student, name, answered)
-                     for name in ([assignment] if assignment else assignments(course))]
+        submitted = [
+            _submit(course, student, name, answered)
+            for name in ([assignment] if assignment else assignments(course))
+        ]
         if any(submitted):
             built.append(student)
     return built

@@ -36,8 +36,10 @@ def owner_problem(folder: Path, student: str) -> str | None:
     if not stat.S_ISDIR(info.st_mode):
         return f"{folder} is not a folder (a link?)"
     if info.st_uid != uid:
-        return (f"{folder} claims to be submitted by {student!r} (uid {uid}) but is owned by"
-                f" uid {info.st_uid}")
+        return (
+            f"{folder} claims to be submitted by {student!r} (uid {uid}) but is owned by"
+            f" uid {info.st_uid}"
+        )
     return None
 
 
@@ -56,8 +58,10 @@ class CheckedCollect(ExchangeCollect):
                 problem = owner_problem(folder, record["username"])
                 if problem is not None:
                     self._refused[record["filename"]] = problem
+
         def newest_owned_first(record):
             return record["filename"] not in self._refused, record["timestamp"]
+
         return sorted(records, key=newest_owned_first, reverse=True)
 
     def do_copy(self, src, dest, log=None):
@@ -65,12 +69,20 @@ class CheckedCollect(ExchangeCollect):
             return
         size = self.get_size(src)
         if size > 1000 * self.coursedir.max_dir_size:
-            raise RuntimeError(f"Directory size is too big. Size is {size}, maximum size is "
-                               f"{1000 * self.coursedir.max_dir_size}")
-        ignore = ignore_patterns(exclude=self.coursedir.ignore, include=self.coursedir.include,
-                                 max_file_size=self.coursedir.max_file_size, log=self.log)
+            raise RuntimeError(
+                f"Directory size is too big. Size is {size}, maximum size is "
+                f"{1000 * self.coursedir.max_dir_size}"
+            )
+        ignore = ignore_patterns(
+            exclude=self.coursedir.ignore,
+            include=self.coursedir.include,
+            max_file_size=self.coursedir.max_file_size,
+            log=self.log,
+        )
+
         def keep(folder, names):
             return set(names) - set(ignore(folder, names))
+
         skipped = copy_regular_tree(Path(src), Path(dest), keep=keep)
         for path in skipped:
             self.log.error("%s/%s is not a regular file: not collected", src, path)
@@ -80,5 +92,7 @@ class CheckedCollect(ExchangeCollect):
         for problem in self._refused.values():
             self.log.error("Refused: %s", problem)
         if self._refused:
-            self.fail(f"collect refused {len(self._refused)} submission folder(s): "
-                      + "; ".join(self._refused.values()))
+            self.fail(
+                f"collect refused {len(self._refused)} submission folder(s): "
+                + "; ".join(self._refused.values())
+            )

@@ -27,7 +27,13 @@ from pathlib import Path
 from nbgrader.coursedir import CourseDirectory
 
 from coursepack import class_report, gradebook_lock, worker_task
-from coursepack.grade_submission import course_config, digest, read_record, submitted_folder
+from coursepack.grade_submission import (
+    PREFETCH_VARIABLE,
+    course_config,
+    digest,
+    read_record,
+    submitted_folder,
+)
 
 
 @dataclass
@@ -43,17 +49,37 @@ class Summary:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m coursepack.grade_class", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m coursepack.grade_class", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("assignment", help="assignment id, e.g. midterm")
-    parser.add_argument("--zip", metavar="DIR", type=Path,
-                        help="first collect the files and zip archives in DIR (an LMS download) with "
-                             "`nbgrader zip_collect`, using FileNameCollectorPlugin.named_regexp from nbgrader_config.py")
-    parser.add_argument("--scheduler", metavar="ADDRESS", help="use this running Dask scheduler instead of a local cluster")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                        help="worker processes of the local cluster (default: one per core, %(default)s here)")
-    parser.add_argument("--force", action="store_true", help="regrade submissions already graded and unchanged")
-    parser.add_argument("--student", action="append", metavar="ID", help="grade only this student (repeatable)")
-    parser.add_argument("--db-url", help="gradebook URL (default: CourseDirectory.db_url of nbgrader_config.py)")
+    parser.add_argument(
+        "--zip",
+        metavar="DIR",
+        type=Path,
+        help="first collect the files and zip archives in DIR (an LMS download) with `nbgrader "
+        "zip_collect`, using FileNameCollectorPlugin.named_regexp from nbgrader_config.py",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="use this running Dask scheduler instead of a local cluster",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="worker processes of the local cluster (default: one per core, %(default)s here)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="regrade submissions already graded and unchanged"
+    )
+    parser.add_argument(
+        "--student", action="append", metavar="ID", help="grade only this student (repeatable)"
+    )
+    parser.add_argument(
+        "--db-url", help="gradebook URL (default: CourseDirectory.db_url of nbgrader_config.py)"
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser.parse_args(argv)
 
@@ -84,18 +110,32 @@ def main(argv: list[str] | None = None) -> Summary:
             summary.outcomes[student] = {"student": student, "status": "skipped", "error": ""}
         else:
             todo.append(student)
-    print(f"{len(students)} submissions of {args.assignment}: {len(todo)} to grade, "
-          f"{len(students) - len(todo)} already graded and unchanged (--force regrades them)", flush=True)
+    print(
+        f"{len(students)} submissions of {args.assignment}: {len(todo)} to grade, "
+        f"{len(students) - len(todo)} already graded and unchanged (--force regrades them)",
+        flush=True,
+    )
 
     grading_started = time.monotonic()
     if todo:
         try:
             with dask_client(args.scheduler, min(args.workers, len(todo))) as client:
-                summary.outcomes.update(grade_all(client, root, args.assignment, todo, args.db_url, reports / "logs",
-                                                  progress=not args.no_progress))
+                summary.outcomes.update(
+                    grade_all(
+                        client,
+                        root,
+                        args.assignment,
+                        todo,
+                        args.db_url,
+                        reports / "logs",
+                        progress=not args.no_progress,
+                    )
+                )
         except KeyboardInterrupt:
-            sys.exit("interrupted: every submission graded so far is in the gradebook and recorded; "
-                     "run the same command again to grade the rest")
+            sys.exit(
+                "interrupted: every submission graded so far is in the gradebook and recorded; "
+                "run the same command again to grade the rest"
+            )
     summary.grading_seconds = time.monotonic() - grading_started
 
     export_grades(db_url, course_id, args.assignment, reports / "grades.csv")
@@ -106,7 +146,8 @@ def main(argv: list[str] | None = None) -> Summary:
 
 
 def zip_collect(root: Path, assignment: str, download: Path, db_url: str | None) -> None:
-    """Copy an LMS download into ``downloaded/<assignment>/archive`` and run ``nbgrader zip_collect``."""
+    """Copy an LMS download into ``downloaded/<assignment>/archive`` and run ``nbgrader
+    zip_collect``."""
     archive = root / "downloaded" / assignment / "archive"
     shutil.rmtree(archive, ignore_errors=True)
     shutil.copytree(download.resolve(), archive)
@@ -122,7 +163,9 @@ def zip_collect(root: Path, assignment: str, download: Path, db_url: str | None)
 
 
 def submitted_students(root: Path, assignment: str, only: list[str] | None) -> list[str]:
-    found = sorted(p.parent.name for p in (root / "submitted").glob(f"*/{assignment}") if p.is_dir())
+    found = sorted(
+        p.parent.name for p in (root / "submitted").glob(f"*/{assignment}") if p.is_dir()
+    )
     if only:
         missing = sorted(set(only) - set(found))
         if missing:
@@ -139,9 +182,13 @@ def graded_in_gradebook(db_url: str, course_id: str, assignment: str) -> set[str
         try:
             gradebook.find_assignment(assignment)
         except MissingEntry:
-            sys.exit(f"the gradebook ({db_url}) has no assignment {assignment}: "
-                     f"run `nbgrader generate_assignment {assignment}` with this gradebook first")
-        return {submission.student_id for submission in gradebook.assignment_submissions(assignment)}
+            sys.exit(
+                f"the gradebook ({db_url}) has no assignment {assignment}: "
+                f"run `nbgrader generate_assignment {assignment}` with this gradebook first"
+            )
+        return {
+            submission.student_id for submission in gradebook.assignment_submissions(assignment)
+        }
 
 
 def is_up_to_date(root: Path, assignment: str, student: str, already_graded: set[str]) -> bool:
@@ -176,7 +223,8 @@ class ByValue:
 
 @contextmanager
 def dask_client(scheduler: str | None, workers: int):
-    """A client of the given scheduler, or of a local cluster of single-threaded worker processes."""
+    """A client of the given scheduler, or of a local cluster of single-threaded worker
+    processes."""
     import dask
     from distributed import Client, LocalCluster
 
@@ -184,34 +232,69 @@ def dask_client(scheduler: str | None, workers: int):
         with Client(scheduler) as client:
             yield client
         return
+    # Each worker starts the next submission's sandbox while it grades one (graders/warm.py)
+    # only if a core is left idle for that; the local workers inherit this environment.
+    os.environ[PREFETCH_VARIABLE] = "1" if workers < (os.cpu_count() or 1) else "0"
     # A submission whose grading kills its worker process is reported, not retried on the others.
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                          dashboard_address=None, silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        with (
+            LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            ) as cluster,
+            Client(cluster) as client,
+        ):
             yield client
 
 
-def grade_all(client, root: Path, assignment: str, students: list[str], db_url: str | None,
-              log_dir: Path, progress: bool) -> dict[str, dict]:
-    """Grade each student on the cluster, one task each; a task that raises is that student's failure."""
+def grade_all(
+    client,
+    root: Path,
+    assignment: str,
+    students: list[str],
+    db_url: str | None,
+    log_dir: Path,
+    progress: bool,
+) -> dict[str, dict]:
+    """Grade each student on the cluster, one task each; a task that raises is that student's
+    failure."""
     from distributed import as_completed
     from tqdm import tqdm
 
     task = ByValue(worker_task.grade)
     futures = {
-        client.submit(task, str(root), assignment, student, db_url, str(log_dir),
-                      key=f"grade-{assignment}-{student}-{time.time_ns()}", pure=False, retries=0): student
+        client.submit(
+            task,
+            str(root),
+            assignment,
+            student,
+            db_url,
+            str(log_dir),
+            key=f"grade-{assignment}-{student}-{time.time_ns()}",
+            pure=False,
+            retries=0,
+        ): student
         for student in students
     }
     outcomes = {}
-    with tqdm(total=len(futures), unit="submission", desc="grading", disable=not progress, file=sys.stdout) as bar:
+    with tqdm(
+        total=len(futures), unit="submission", desc="grading", disable=not progress, file=sys.stdout
+    ) as bar:
         for future in as_completed(futures):
             student = futures[future]
             try:
                 outcomes[student] = future.result()
-            except Exception as error:  # noqa: BLE001 - e.g. KilledWorker: the process grading it died
-                outcomes[student] = {"student": student, "status": "failed",
-                                     "error": f"{type(error).__name__}: {error}", "log": str(log_dir / f"{student}.log")}
+            except Exception as error:  # noqa: BLE001
+                # e.g. KilledWorker: the process grading it died
+                outcomes[student] = {
+                    "student": student,
+                    "status": "failed",
+                    "error": f"{type(error).__name__}: {error}",
+                    "log": str(log_dir / f"{student}.log"),
+                }
             failed = sum(outcome["status"] == "failed" for outcome in outcomes.values())
             bar.set_postfix(failed=failed, refresh=False)
             bar.update()
@@ -230,12 +313,19 @@ def export_grades(db_url: str, course_id: str, assignment: str, path: Path) -> N
 
 def print_summary(summary: Summary, report: Path, graded_now: int) -> None:
     graded, skipped, failed = (summary.students(s) for s in ("graded", "skipped", "failed"))
-    rate = f", {60 * graded_now / summary.grading_seconds:.1f} submissions/min" if graded_now else ""
-    print(f"graded {len(graded)}, skipped {len(skipped)} (unchanged), failed {len(failed)} "
-          f"in {summary.grading_seconds:.1f} s of grading{rate}; {summary.total_seconds:.1f} s in all")
+    rate = (
+        f", {60 * graded_now / summary.grading_seconds:.1f} submissions/min" if graded_now else ""
+    )
+    print(
+        f"graded {len(graded)}, skipped {len(skipped)} (unchanged), failed {len(failed)} "
+        f"in {summary.grading_seconds:.1f} s of grading{rate}; {summary.total_seconds:.1f} s in all"
+    )
     for student in failed:
         outcome = summary.outcomes[student]
-        print(f"  FAILED {student}: {outcome['error'].splitlines()[0] if outcome['error'] else ''}  (log: {outcome.get('log')})")
+        print(
+            f"  FAILED {student}: {outcome['error'].splitlines()[0] if outcome['error'] else ''} "
+            f" (log: {outcome.get('log')})"
+        )
     print(f"report: {report}")
 
 

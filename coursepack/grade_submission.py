@@ -28,6 +28,8 @@ from traitlets.config.loader import PyFileConfigLoader
 
 from coursepack import gradebook_lock
 
+#: Set to "0" by grade_class when every core has a worker: prefetching would only compete with them.
+PREFETCH_VARIABLE = "COURSEPACK_PREFETCH"
 LOGGERS = ("traitlets", "graders")  # nbgrader's converters (no parent app) log to "traitlets"
 
 
@@ -64,7 +66,9 @@ def read_record(root: Path, assignment: str, student: str) -> dict | None:
         return None
 
 
-def grade_submission(root: str, assignment: str, student: str, db_url: str | None, log_dir: str) -> dict:
+def grade_submission(
+    root: str, assignment: str, student: str, db_url: str | None, log_dir: str
+) -> dict:
     """Autograde and generate feedback for one student; returns (and records) the outcome."""
     root_path = Path(root)
     gradebook_lock.install()
@@ -84,9 +88,12 @@ def grade_submission(root: str, assignment: str, student: str, db_url: str | Non
         with _output_to(log_file):
             _run_nbgrader(course_config(root_path, db_url), assignment, student)
         status, error = "graded", ""
-    except Exception as exc:  # noqa: BLE001 - any failure is this submission's, reported, not raised
+    except Exception as exc:  # noqa: BLE001
+        # any failure is this submission's, reported, not raised
         status, error = "failed", errors.message or f"{type(exc).__name__}: {exc}".strip()
-        logging.getLogger("traitlets").error("grading %s failed:\n%s", student, traceback.format_exc())
+        logging.getLogger("traitlets").error(
+            "grading %s failed:\n%s", student, traceback.format_exc()
+        )
     finally:
         for logger in loggers:
             logger.removeHandler(handler)
@@ -106,7 +113,8 @@ def grade_submission(root: str, assignment: str, student: str, db_url: str | Non
 
 
 class FirstError(logging.Handler):
-    """Keeps the cause of a failure: nbgrader logs the traceback, then raises a generic exception."""
+    """Keeps the cause of a failure: nbgrader logs the traceback, then raises a generic
+    exception."""
 
     def __init__(self):
         super().__init__(logging.ERROR)
@@ -132,8 +140,9 @@ def _run_nbgrader(config: Config, assignment: str, student: str) -> None:
     autograde.force = True
     autograde.create_student = True
     # A worker grades submission after submission: while this one is graded, the next one's
-    # sandbox and template start (graders/warm.py); this one's box closes when it is done.
-    warm.SANDBOXES.more_follow = True
+    # sandbox and template start (graders/warm.py) unless grade_class said no core is idle for
+    # it; this one's box closes when it is done.
+    warm.SANDBOXES.more_follow = os.environ.get(PREFETCH_VARIABLE, "1") == "1"
     try:
         autograde.start()  # raises NbGraderException if the submission could not be graded
     finally:
@@ -145,7 +154,8 @@ def _run_nbgrader(config: Config, assignment: str, student: str) -> None:
 
 @contextmanager
 def _output_to(log_file: Path):
-    """Send this process's stdout and stderr (and so its kernels') to the student's log meanwhile."""
+    """Send this process's stdout and stderr (and so its kernels') to the student's log
+    meanwhile."""
     sys.stdout.flush()
     sys.stderr.flush()
     saved = [os.dup(1), os.dup(2)]

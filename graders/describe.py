@@ -65,8 +65,10 @@ def cell_table(checks: list[Check], caught: dict[str, list[str]]) -> list[str]:
     stated = {check.name: statistics(check) for check in checks}
     with_bounds = any(stated.values())
     header = "| check | points | what it verifies | failed by the examples |"
-    lines = [header + (" false failures |" if with_bounds else ""),
-             "|---|---|---|---|" + ("---|" if with_bounds else "")]
+    lines = [
+        header + (" false failures |" if with_bounds else ""),
+        "|---|---|---|---|" + ("---|" if with_bounds else ""),
+    ]
     for check in checks:
         students = ", ".join(f"`{student}`" for student in caught.get(check.name, []))
         row = f"| `{check.name}` | {_points(check.points)} | {_cell(check.prop)} | {students} |"
@@ -108,6 +110,7 @@ def regions(text: str) -> list[tuple[list[str], str]]:
 
 def regenerate(text: str) -> str:
     """``text`` with each generated region replaced by the command's current output."""
+
     def fresh(match) -> str:
         assignment, *names = match.group(2).split()
         return match.group(1) + "\n" + describe(assignment, names) + "\n" + match.group(4)
@@ -119,8 +122,11 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("assignment", help="or, with --update, a Markdown file")
     parser.add_argument("notebook", nargs="*", help="only these notebooks (default: all graded)")
-    parser.add_argument("--update", action="store_true",
-                        help="rewrite the generated regions of the Markdown files named instead")
+    parser.add_argument(
+        "--update",
+        action="store_true",
+        help="rewrite the generated regions of the Markdown files named instead",
+    )
     arguments = parser.parse_args(argv)
     if arguments.update:
         for name in [arguments.assignment, *arguments.notebook]:

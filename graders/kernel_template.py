@@ -1,4 +1,5 @@
-"""The warm template inside a submission's sandbox: it imports once, then forks one kernel per notebook.
+"""The warm template inside a submission's sandbox: it imports once, then forks one kernel per
+notebook.
 
 This file runs INSIDE the sandbox (``graders.warm`` passes its text to ``python -c``; the course
 folder is not mounted there). It imports what the notebooks, the probes and ipykernel need
@@ -70,8 +71,11 @@ def warm() -> None:
     import torch
 
     parameter = torch.nn.Parameter(torch.zeros(2))
-    for optimizer in (torch.optim.SGD([parameter], lr=0.1, momentum=0.9), torch.optim.Adam([parameter]),
-                      torch.optim.AdamW([parameter])):
+    for optimizer in (
+        torch.optim.SGD([parameter], lr=0.1, momentum=0.9),
+        torch.optim.Adam([parameter]),
+        torch.optim.AdamW([parameter]),
+    ):
         parameter.grad = torch.ones(2)
         optimizer.step()
 
@@ -93,7 +97,13 @@ def serve(requests: int, replies: int, environment: dict) -> None:
         *lines, pending = pending.split(b"\n")
         for line in lines:
             request = json.loads(line)
-            send(replies, {**handle(request, kernels, (requests, replies), environment), "id": request.get("id")})
+            send(
+                replies,
+                {
+                    **handle(request, kernels, (requests, replies), environment),
+                    "id": request.get("id"),
+                },
+            )
 
 
 def handle(request: dict, kernels: set[int], pipe: tuple[int, int], environment: dict) -> dict:
@@ -116,7 +126,8 @@ def handle(request: dict, kernels: set[int], pipe: tuple[int, int], environment:
 
 
 def become_kernel(connection_file: str, pipe: tuple[int, int], environment: dict) -> None:
-    """In the forked child: the state a fresh ``python -m ipykernel_launcher`` would have, then run."""
+    """In the forked child: the state a fresh ``python -m ipykernel_launcher`` would have, then
+    run."""
     status = 1
     try:
         for fd in pipe:
@@ -137,7 +148,8 @@ def become_kernel(connection_file: str, pipe: tuple[int, int], environment: dict
         status = 0
     except SystemExit as done:
         status = done.code if isinstance(done.code, int) else 0
-    except BaseException:  # noqa: BLE001 - reported on the kernel's stderr, like a cold kernel's crash
+    except BaseException:  # noqa: BLE001
+        # reported on the kernel's stderr, like a cold kernel's crash
         import traceback
 
         traceback.print_exc()
@@ -198,7 +210,7 @@ def _set_dumpable(dumpable: bool) -> None:
 def send(fd: int, message: dict) -> None:
     data = (json.dumps(message) + "\n").encode()
     while data:
-        data = data[os.write(fd, data):]
+        data = data[os.write(fd, data) :]
 
 
 if __name__ == "__main__":

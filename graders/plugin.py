@@ -1,13 +1,13 @@
 """The nbgrader plugin: autograded cells are scored outside the student's kernel.
 
-``TrustedExecute`` takes the place of nbgrader's ``Execute`` in ``Autograde``'s preprocessors
-(see ``nbgrader_config.py``). It runs the student's cells in their kernel as nbgrader does, but
-never runs the autograded test cells there. Instead it installs a small runtime in the kernel
-and lets the question's module (``graders/<assignment>/<notebook>.py``) call the student's answers
-through it; the verdict, computed here, is written over each test cell's outputs as a feedback
-text and an ``execute_result`` holding the score in points, which nbgrader's
-``SaveAutoGrades`` then records (and, where the question draws one, a picture after it). Nothing in the student's kernel can change that verdict except
-the values its answers return.
+``TrustedExecute`` takes the place of nbgrader's ``Execute`` in ``Autograde``'s preprocessors (see
+``nbgrader_config.py``). It runs the student's cells in their kernel as nbgrader does, but never
+runs the autograded test cells there. Instead it installs a small runtime in the kernel and lets the
+question's module (``graders/<assignment>/<notebook>.py``) call the student's answers through it;
+the verdict, computed here, is written over each test cell's outputs as a feedback text and an
+``execute_result`` holding the score in points, which nbgrader's ``SaveAutoGrades`` then records
+(and, where the question draws one, a picture after it). Nothing in the student's kernel can change
+that verdict except the values its answers return.
 
 Every kernel runs in the sandbox of ``graders.sandbox`` (a scratch copy of the submission, no
 course files, no network, resource limits); if it cannot be set up, autograding stops.
@@ -39,7 +39,8 @@ from graders.submission_files import special_entries
 
 log = logging.getLogger("graders")
 
-#: Characters of output kept per student cell (nbgrader's LimitOutput counts lines, not their length).
+#: Characters of output kept per student cell (nbgrader's LimitOutput counts lines, not their
+#: length).
 MAX_CELL_OUTPUT = 2**20
 
 
@@ -76,7 +77,9 @@ class TrustedExecute(Execute):
     """nbgrader's Execute, with every autograded test cell scored by the hidden grader."""
 
     grader_salt = Integer(
-        0, help="Mixed into every check's seed: change it (per term, per sitting) to vary hidden inputs."
+        0,
+        help="Mixed into every check's seed: change it (per term, per sitting) to vary hidden "
+        "inputs.",
     ).tag(config=True)
 
     def preprocess(self, nb, resources, km=None):
@@ -94,7 +97,9 @@ class TrustedExecute(Execute):
         sandbox = Sandbox(parent=self)
         timing = Timing(resources["unique_key"])
         with self._box(sandbox, submission, resources, timing) as box:
-            kernel_name = self.kernel_name or nb.metadata.get("kernelspec", {}).get("name", "python3")
+            kernel_name = self.kernel_name or nb.metadata.get("kernelspec", {}).get(
+                "name", "python3"
+            )
             km = box.kernel_manager(kernel_name=kernel_name, parent=self)
             if question is None:
                 try:
@@ -109,13 +114,16 @@ class TrustedExecute(Execute):
                 info = self.wait_for_reply(self.kc.kernel_info())
                 self.nb.metadata["language_info"] = info["content"]["language_info"]
                 timing.lap("kernel")
-                transport = KernelTransport(self, box.workdir, self.timeout, box.kernel_workdir, box.owner)
+                transport = KernelTransport(
+                    self, box.workdir, self.timeout, box.kernel_workdir, box.owner
+                )
                 try:
                     try:
                         self._run_student_cells(transport, monotonic() + sandbox.notebook_timeout)
                         timing.lap("cells")
                         transport.install(probe_source(question.probes))
-                    except KernelDied:  # restarts ran out: every check below scores 0 with a message
+                    except KernelDied:
+                        # restarts ran out: every check below scores 0 with a message
                         log.error("%s: the student's kernel kept dying", resources["unique_key"])
                     self._grade_test_cells(question, Submission(transport, answer_sources(self.nb)))
                     timing.lap("checks")
@@ -150,17 +158,33 @@ class TrustedExecute(Execute):
                 continue
             remaining = deadline - monotonic()
             if remaining < 1:
-                cell.outputs = [_error("NotebookTimeout", "not run: the notebook's cells used up their total time limit")]
+                cell.outputs = [
+                    _error(
+                        "NotebookTimeout",
+                        "not run: the notebook's cells used up their total time limit",
+                    )
+                ]
                 continue
             self.timeout = min(cell_timeout, int(remaining))
             try:
                 self.preprocess_cell(cell, self.resources, index)
             except DeadKernelError:
-                cell.outputs.append(_error("KernelDied", "your kernel died while running this cell; it was restarted without it"))
+                cell.outputs.append(
+                    _error(
+                        "KernelDied",
+                        "your kernel died while running this cell; it was restarted without it",
+                    )
+                )
                 transport.recover()
                 continue
             except CellTimeoutError:  # the interrupt was ignored: the kernel never went idle
-                cell.outputs.append(_error("CellTimeoutError", "this cell ran out of time and ignored the interrupt; the kernel was restarted without it"))
+                cell.outputs.append(
+                    _error(
+                        "CellTimeoutError",
+                        "this cell ran out of time and ignored the interrupt; the kernel was "
+                        "restarted without it",
+                    )
+                )
                 transport.recover()
                 continue
             finally:
@@ -177,9 +201,18 @@ class TrustedExecute(Execute):
             return None
         out = super().output(outs, msg, display_id, cell_index)
         if out is not None:
-            kept += len(out.get("text", "")) + sum(len(str(value)) for value in out.get("data", {}).values())
+            kept += len(out.get("text", "")) + sum(
+                len(str(value)) for value in out.get("data", {}).values()
+            )
             if kept > MAX_CELL_OUTPUT:
-                outs.append(new_output("stream", name="stdout", text=f"\n... output cut by the grader after {MAX_CELL_OUTPUT} characters ...\n"))
+                outs.append(
+                    new_output(
+                        "stream",
+                        name="stdout",
+                        text=f"\n... output cut by the grader after {MAX_CELL_OUTPUT} characters "
+                        "...\n",
+                    )
+                )
             self._output_sizes[cell_index] = kept
         return out
 
@@ -203,21 +236,37 @@ class TrustedExecute(Execute):
 def _verdict_outputs(result: CellResult, max_points: float) -> list:
     """The feedback text and the score in the form nbgrader's ``determine_grade`` reads."""
     if result.points != max_points:
-        log.error("checks of %s add up to %s points, the cell is worth %s", result.cell, result.points, max_points)
+        log.error(
+            "checks of %s add up to %s points, the cell is worth %s",
+            result.cell,
+            result.points,
+            max_points,
+        )
     fraction = result.earned / result.points if result.points else 0.0
     score = round(min(max(fraction, 0.0), 1.0) * max_points, 4)
-    text = feedback_text(result) if result.outcomes else "This cell has no autograder checks: ask your instructor.\n"
+    text = (
+        feedback_text(result)
+        if result.outcomes
+        else "This cell has no autograder checks: ask your instructor.\n"
+    )
     return [
         new_output("stream", name="stdout", text=text),
-        new_output("execute_result", data={"text/plain": repr(score)}, execution_count=None,
-                   metadata={"graders": {"checks": _check_records(result)}}),
+        new_output(
+            "execute_result",
+            data={"text/plain": repr(score)},
+            execution_count=None,
+            metadata={"graders": {"checks": _check_records(result)}},
+        ),
     ]
 
 
 def _check_records(result: CellResult) -> list:
     """Per-check results for the class report (coursepack/class_report.py): set here, after the
     student's kernel ran, so no student code can write them; output metadata survives autograde."""
-    return [{"check": o.check.name, "points": o.check.points, "earned": o.earned} for o in result.outcomes]
+    return [
+        {"check": o.check.name, "points": o.check.points, "earned": o.earned}
+        for o in result.outcomes
+    ]
 
 
 def _more_submissions_follow(preprocessor, resources) -> bool:
@@ -233,7 +282,8 @@ def _more_submissions_follow(preprocessor, resources) -> bool:
 
 
 class Timing:
-    """Seconds per stage of one notebook, logged as one line (benchmarks/bench_midterm.py reads it)."""
+    """Seconds per stage of one notebook, logged as one line (benchmarks/bench_midterm.py reads
+    it)."""
 
     STAGES = ("sandbox", "kernel", "cells", "checks")
 
@@ -248,11 +298,11 @@ class Timing:
         self._last = now
 
     def report(self, logger) -> None:
-        """On nbgrader's log (``--log-level=INFO`` shows it; grade_class writes it to the student's log)."""
+        """On nbgrader's log (``--log-level=INFO`` shows it; grade_class writes it to the student's
+        log)."""
         stages = " ".join(f"{stage}={seconds:.3f}" for stage, seconds in self.seconds.items())
         logger.info("timing: notebook=%s %s", self.notebook, stages)
 
 
 def _error(name: str, message: str):
     return new_output("error", ename=name, evalue=message, traceback=[f"{name}: {message}"])
-

@@ -14,9 +14,9 @@ tools (util-linux and bubblewrap), so this module only assembles their command l
   The course root (graders, source, the gradebook, other students' folders) is not in it.
 - ``setpriv`` (when grading as root) turns the kernel into a uid of its own (one of
   ``Sandbox.first_uid`` onwards, claimed with a lock file while the kernel lives), without
-  capabilities: root would be exempt from the process limit, kernels graded in parallel
-  would share it under one uid, and a kernel that got out of bwrap would own nothing. Grading as an ordinary user, the kernel keeps that
-  user's uid inside an unprivileged user namespace instead.
+  capabilities: root would be exempt from the process limit, kernels graded in parallel would share
+  it under one uid, and a kernel that got out of bwrap would own nothing. Grading as an ordinary
+  user, the kernel keeps that user's uid inside an unprivileged user namespace instead.
 
 The kernel talks ZeroMQ over Unix sockets (``transport="ipc"``) in a directory bound at the
 same path inside and out, since it has no network. What the student's code writes stays in
@@ -53,14 +53,21 @@ from graders.submission_files import copy_regular_tree
 SANDBOX_HOME = "/home/student"
 KERNEL_WORKDIR = f"{SANDBOX_HOME}/submission"
 
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+THREAD_VARIABLES = (
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+)
 ETC_FILES = ("/etc/ld.so.cache", "/etc/localtime")
 TMPFS = ("/tmp", SANDBOX_HOME)
 VENV = "/opt/venv"
 UID_LOCKS = Path("/run/nbgrader-sandbox-uids")  # root's: /tmp would let anyone plant symlinks
 SCRATCH_PREFIX = "nbgrader-sandbox-"
-LOCK_NAME = "lock"  # in each scratch folder, locked while its grader lives (the kernel cannot reach it)
-LEFTOVER_AGE = 600  # seconds: a scratch folder without a lock this old is a leftover of an older grader
+# in each scratch folder, locked while its grader lives (the kernel cannot reach it)
+LOCK_NAME = "lock"
+# seconds: a scratch folder without a lock this old is a leftover of an older grader
+LEFTOVER_AGE = 600
 
 
 class SandboxUnavailable(RuntimeError):
@@ -68,34 +75,63 @@ class SandboxUnavailable(RuntimeError):
 
 
 class Sandbox(LoggingConfigurable):
-    """Limits of the sandbox every student kernel runs in (``c.Sandbox.*`` in nbgrader_config.py)."""
+    """Limits of the sandbox every student kernel runs in (``c.Sandbox.*`` in
+    nbgrader_config.py)."""
 
     enabled = Bool(
         True,
         help="Run student kernels in the sandbox. If it cannot be set up, autograding stops; set "
         "False only to grade trusted notebooks on a machine without bubblewrap.",
     ).tag(config=True)
-    memory_limit = Integer(4 * 2**30, help="Address space per process (RLIMIT_AS), bytes. A kernel that imported torch maps about 0.85 GiB.").tag(config=True)
-    cpu_time = Integer(900, help="CPU seconds per process (RLIMIT_CPU); the kernel is killed beyond it.").tag(config=True)
-    max_processes = Integer(64, help="Processes plus threads of the kernel's uid (RLIMIT_NPROC); the kernel itself uses about 15.").tag(config=True)
-    max_file_size = Integer(256 * 2**20, help="Largest file a student's code may write (RLIMIT_FSIZE), bytes.").tag(config=True)
-    max_open_files = Integer(256, help="Open file descriptors per process (RLIMIT_NOFILE).").tag(config=True)
-    tmp_size = Integer(256 * 2**20, help="Size of each of the sandbox's in-memory /tmp and home, bytes.").tag(config=True)
-    threads = Integer(2, help="OMP_NUM_THREADS (and the MKL/OpenBLAS/NumExpr equivalents) in the kernel.").tag(config=True)
+    memory_limit = Integer(
+        4 * 2**30,
+        help="Address space per process (RLIMIT_AS), bytes. A kernel that imported torch maps "
+        "about 0.85 GiB.",
+    ).tag(config=True)
+    cpu_time = Integer(
+        900, help="CPU seconds per process (RLIMIT_CPU); the kernel is killed beyond it."
+    ).tag(config=True)
+    max_processes = Integer(
+        64,
+        help="Processes plus threads of the kernel's uid (RLIMIT_NPROC); the kernel itself uses "
+        "about 15.",
+    ).tag(config=True)
+    max_file_size = Integer(
+        256 * 2**20, help="Largest file a student's code may write (RLIMIT_FSIZE), bytes."
+    ).tag(config=True)
+    max_open_files = Integer(256, help="Open file descriptors per process (RLIMIT_NOFILE).").tag(
+        config=True
+    )
+    tmp_size = Integer(
+        256 * 2**20, help="Size of each of the sandbox's in-memory /tmp and home, bytes."
+    ).tag(config=True)
+    threads = Integer(
+        2, help="OMP_NUM_THREADS (and the MKL/OpenBLAS/NumExpr equivalents) in the kernel."
+    ).tag(config=True)
     notebook_timeout = Integer(
-        900, help="Wall-clock seconds for all of a notebook's student cells together; later cells are not run."
+        900,
+        help="Wall-clock seconds for all of a notebook's student cells together; later cells are "
+        "not run.",
     ).tag(config=True)
     first_uid = Integer(
-        160000, help="Grading as root, each kernel runs as its own uid (= gid) from first_uid to first_uid + uid_count - 1; no accounts needed."
+        160000,
+        help="Grading as root, each kernel runs as its own uid (= gid) from first_uid to "
+        "first_uid + uid_count - 1; no accounts needed.",
     ).tag(config=True)
-    uid_count = Integer(256, help="How many kernels may be sandboxed at once on this machine (see first_uid).").tag(config=True)
+    uid_count = Integer(
+        256, help="How many kernels may be sandboxed at once on this machine (see first_uid)."
+    ).tag(config=True)
     warm_kernels = Bool(
-        True, help="One sandbox per submission whose template imports torch & co. once and forks a kernel per "
-        "notebook (graders/warm.py); False starts every notebook's kernel cold in a sandbox of its own."
+        True,
+        help="One sandbox per submission whose template imports torch & co. once and forks a "
+        "kernel per notebook (graders/warm.py); False starts every notebook's kernel cold "
+        "in a sandbox of its own.",
     ).tag(config=True)
     prefetch = Bool(
-        True, help="While a submission is graded, start the next one's sandbox and template (one spare per "
-        "grading process, about 0.4 GB), when more submissions follow in the same process."
+        True,
+        help="While a submission is graded, start the next one's sandbox and template (one spare "
+        "per grading process, about 0.4 GB), when more submissions follow in the same "
+        "process.",
     ).tag(config=True)
 
     _checked = False
@@ -108,26 +144,36 @@ class Sandbox(LoggingConfigurable):
         missing = [tool for tool in ("bwrap", "prlimit", "setpriv") if shutil.which(tool) is None]
         if missing:
             raise SandboxUnavailable(
-                f"autograding needs {', '.join(missing)} to sandbox student code (run .ci/setup-sandbox.sh, "
-                "or `apt-get install bubblewrap`); to grade without a sandbox set c.Sandbox.enabled = False"
+                f"autograding needs {', '.join(missing)} to sandbox student code (run "
+                ".ci/setup-sandbox.sh, or `apt-get install bubblewrap`); to grade without a "
+                "sandbox set c.Sandbox.enabled = False"
             )
         with _locked_scratch() as scratch, self._claim_uid() as owner:
             box = Box(self, scratch, owner)
             box.populate()
-            probe = subprocess.run(box.command([sys.executable, "-c", "pass"]), capture_output=True, text=True, timeout=60)
+            probe = subprocess.run(
+                box.command([sys.executable, "-c", "pass"]),
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
         if probe.returncode != 0:
             raise SandboxUnavailable(
-                f"bubblewrap could not start a sandbox here ({probe.stderr.strip()[-300:]}); user namespaces may be "
-                "disabled (sysctl kernel.unprivileged_userns_clone / user.max_user_namespaces). To grade without "
-                "a sandbox set c.Sandbox.enabled = False"
+                f"bubblewrap could not start a sandbox here ({probe.stderr.strip()[-300:]}); "
+                "user namespaces may be disabled (sysctl kernel.unprivileged_userns_clone / "
+                "user.max_user_namespaces). To grade without a sandbox set c.Sandbox.enabled = "
+                "False"
             )
         Sandbox._checked = True
 
     @contextmanager
     def open(self, submission: Path):
-        """A ``Box`` around a scratch copy of ``submission``, deleted afterwards (``Unsandboxed`` if disabled)."""
+        """A ``Box`` around a scratch copy of ``submission``, deleted afterwards (``Unsandboxed`` if
+        disabled)."""
         if not self.enabled:
-            self.log.warning("c.Sandbox.enabled is False: student code runs unsandboxed, as the grading user")
+            self.log.warning(
+                "c.Sandbox.enabled is False: student code runs unsandboxed, as the grading user"
+            )
             yield Unsandboxed(Path(submission))
             return
         self.check()
@@ -143,7 +189,8 @@ class Sandbox(LoggingConfigurable):
 
     @contextmanager
     def _claim_uid(self):
-        """(uid, gid) no other sandbox on this machine uses meanwhile; None unless grading as root."""
+        """(uid, gid) no other sandbox on this machine uses meanwhile; None unless grading as
+        root."""
         if os.geteuid() != 0:
             yield None
             return
@@ -156,17 +203,21 @@ class Sandbox(LoggingConfigurable):
                     continue
                 yield (uid, uid)
                 return
-        raise SandboxUnavailable(f"all {self.uid_count} sandbox uids are in use (c.Sandbox.uid_count)")
+        raise SandboxUnavailable(
+            f"all {self.uid_count} sandbox uids are in use (c.Sandbox.uid_count)"
+        )
 
 
 @dataclass
 class Box:
-    """One kernel's sandbox: ``scratch/submission`` (the student's copy) and ``scratch/ipc`` (sockets)."""
+    """One kernel's sandbox: ``scratch/submission`` (the student's copy) and ``scratch/ipc``
+    (sockets)."""
 
     sandbox: Sandbox
     scratch: Path
     owner: tuple[int, int] | None  # (uid, gid) the kernel runs as, if not the grading user's
-    template: object = None  # graders.warm.Template forking this box's kernels, or None: cold kernels
+    # graders.warm.Template forking this box's kernels, or None: cold kernels
+    template: object = None
     kernels: int = 0
 
     kernel_workdir = KERNEL_WORKDIR
@@ -190,7 +241,9 @@ class Box:
         """Copy the regular files of ``submission`` into the scratch copy, for the kernel's uid."""
         # Regular files only: a link, FIFO or device the student submitted is not copied.
         for skipped in copy_regular_tree(submission, self.workdir):
-            self.sandbox.log.warning("%s/%s is not a regular file: not given to the kernel", submission, skipped)
+            self.sandbox.log.warning(
+                "%s/%s is not a regular file: not given to the kernel", submission, skipped
+            )
         for path in self.workdir.rglob("*"):
             self.give(path)
 
@@ -235,11 +288,27 @@ class Box:
         ]
 
     def _bwrap(self) -> list[str]:
-        args = ["bwrap", "--die-with-parent", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
-        args += ["--unshare-user", "--uid", "1000", "--gid", "1000"] if self.owner is None else ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
-        read_only = {path: path for path in ["/usr", *[f for f in ETC_FILES if os.path.exists(f)], *_python_dirs()]}
+        args = [
+            "bwrap",
+            "--die-with-parent",
+            "--unshare-ipc",
+            "--unshare-pid",
+            "--unshare-net",
+            "--unshare-uts",
+            "--unshare-cgroup-try",
+        ]
+        args += (
+            ["--unshare-user", "--uid", "1000", "--gid", "1000"]
+            if self.owner is None
+            else ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        )
+        read_only = {
+            path: path
+            for path in ["/usr", *[f for f in ETC_FILES if os.path.exists(f)], *_python_dirs()]
+        }
         if sys.prefix != sys.base_prefix:
-            read_only[_venv_source()] = VENV  # the venv alone, from a path that does not tell where the course is
+            # the venv alone, from a path that does not tell where the course is
+            read_only[_venv_source()] = VENV
         args += _parent_dirs(list(read_only.values()))
         for source, destination in read_only.items():
             args += ["--ro-bind", source, destination]
@@ -250,7 +319,16 @@ class Box:
         for tmpfs in TMPFS:
             args += ["--perms", "1777", "--size", str(self.sandbox.tmp_size), "--tmpfs", tmpfs]
         args += _parent_dirs([str(self.ipc_dir)], existing=TMPFS)
-        args += ["--bind", str(self.workdir), KERNEL_WORKDIR, "--bind", str(self.ipc_dir), str(self.ipc_dir), "--chdir", KERNEL_WORKDIR]
+        args += [
+            "--bind",
+            str(self.workdir),
+            KERNEL_WORKDIR,
+            "--bind",
+            str(self.ipc_dir),
+            str(self.ipc_dir),
+            "--chdir",
+            KERNEL_WORKDIR,
+        ]
         args += ["--clearenv", *self._environment()]
         return args
 
@@ -258,7 +336,14 @@ class Box:
         if self.owner is None:
             return []
         uid, gid = self.owner
-        return ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--inh-caps=-all", "--"]
+        return [
+            "setpriv",
+            f"--reuid={uid}",
+            f"--regid={gid}",
+            "--clear-groups",
+            "--inh-caps=-all",
+            "--",
+        ]
 
     def _environment(self) -> list[str]:
         env = {
@@ -279,7 +364,8 @@ class Box:
 
 @dataclass
 class Unsandboxed:
-    """``c.Sandbox.enabled = False``: the kernel runs in the submission folder, as plain nbgrader does."""
+    """``c.Sandbox.enabled = False``: the kernel runs in the submission folder, as plain nbgrader
+    does."""
 
     workdir: Path
 
@@ -320,7 +406,9 @@ def _venv_source() -> str:
             venv_view.build(Path(sys.prefix), scratch / "venv")
             _venv_view = scratch / "venv"
         except OSError as error:
-            logging.getLogger("graders").warning("no view of the venv (%s): kernels can see its host path", error)
+            logging.getLogger("graders").warning(
+                "no view of the venv (%s): kernels can see its host path", error
+            )
             _venv_view = Path(sys.prefix)
     return str(_venv_view)
 
@@ -358,7 +446,9 @@ def _abandoned(scratch: Path, info: os.stat_result) -> bool:
 
 def _parent_dirs(paths: list[str], existing=()) -> list[str]:
     """bwrap arguments creating the parents of ``paths`` walkable (bwrap would make them 0700)."""
-    parents = sorted({str(parent) for path in paths for parent in Path(path).parents} - {"/", *existing})
+    parents = sorted(
+        {str(parent) for path in paths for parent in Path(path).parents} - {"/", *existing}
+    )
     return [arg for parent in parents for arg in ("--perms", "0755", "--dir", parent)]
 
 
@@ -386,7 +476,9 @@ class SandboxedKernelManager(AsyncKernelManager):
             from graders.warm import ForkedKernelProvisioner
 
             self.kernel_id = self.kernel_id or str(uuid.uuid4())
-            self.provisioner = ForkedKernelProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+            self.provisioner = ForkedKernelProvisioner(
+                kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
+            )
         return await super()._async_pre_start_kernel(**kw)
 
     def format_kernel_cmd(self, extra_arguments=None) -> list[str]:

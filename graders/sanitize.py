@@ -27,16 +27,43 @@ from graders.plugin import is_autograded_test
 
 #: Output types kept as they are (after their data is cleaned).
 RASTER_IMAGES = ("image/png", "image/jpeg")
-ALLOWED_TAGS = frozenset({
-    *bleach.ALLOWED_TAGS, "p", "div", "span", "pre", "code", "br", "hr", "h1", "h2", "h3", "h4",
-    "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "img", "sub", "sup", "del", "details",
-    "summary",
-})
+ALLOWED_TAGS = frozenset(
+    {
+        *bleach.ALLOWED_TAGS,
+        "p",
+        "div",
+        "span",
+        "pre",
+        "code",
+        "br",
+        "hr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "img",
+        "sub",
+        "sup",
+        "del",
+        "details",
+        "summary",
+    }
+)
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto", "data"})
 RASTER_ATTACHMENTS = ("image/png", "image/jpeg", "image/gif")
 GLOBAL_ATTRIBUTES = ("class", "title", "align")  # no style: CSS can overlay the page
-QUARANTINE_NOTE = ("*[The grader shows this cell as plain text: it held HTML or links that could act"
-                   " in a browser.]*")
+QUARANTINE_NOTE = (
+    "*[The grader shows this cell as plain text: it held HTML or links that could act"
+    " in a browser.]*"
+)
 LINK_SCHEMES = ("", "http", "https", "mailto", "attachment")
 TABLE_ALIGNMENT = re.compile(r"text-align:\s*(left|right|center);?")
 
@@ -54,8 +81,13 @@ def _allowed_attribute(tag: str, name: str, value: str) -> bool:
 
 def clean_html(text: str) -> str:
     """``text`` with every tag, attribute and URL scheme not allowed escaped or removed."""
-    return bleach.clean(text, tags=ALLOWED_TAGS, attributes=_allowed_attribute,
-                        protocols=ALLOWED_PROTOCOLS, strip=True)
+    return bleach.clean(
+        text,
+        tags=ALLOWED_TAGS,
+        attributes=_allowed_attribute,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+    )
 
 
 def active_parts(rendered: str) -> list[str]:
@@ -99,7 +131,7 @@ def inert_markdown(text: str, attachments: dict | None = None) -> str:
     if not active_parts(render_markdown(text, attachments or {})):
         return text
     fence = "~" * max(3, 1 + max((len(run) for run in re.findall(r"~+", text)), default=0))
-    return (f"{QUARANTINE_NOTE}\n\n{fence}text\n{text}\n{fence}\n")
+    return f"{QUARANTINE_NOTE}\n\n{fence}text\n{text}\n{fence}\n"
 
 
 def _base64(value) -> bool:
@@ -137,9 +169,14 @@ def clean_output(output) -> list:
         name = output.get("name") if output.get("name") in ("stdout", "stderr") else "stdout"
         return [new_output("stream", name=name, text=_text(output.get("text", "")))]
     if kind == "error":
-        return [new_output("error", ename=_text(output.get("ename", "")),
-                           evalue=_text(output.get("evalue", "")),
-                           traceback=[_text(line) for line in output.get("traceback", [])])]
+        return [
+            new_output(
+                "error",
+                ename=_text(output.get("ename", "")),
+                evalue=_text(output.get("evalue", "")),
+                traceback=[_text(line) for line in output.get("traceback", [])],
+            )
+        ]
     if kind in ("execute_result", "display_data"):
         data, dropped = clean_data(output.get("data", {}))
         note = [_removed_note(dropped)] if dropped else []
@@ -154,8 +191,9 @@ def clean_output(output) -> list:
 
 def _removed_note(dropped: list[str]):
     removed = ", ".join(sorted(map(str, dropped)))
-    return new_output("stream", name="stdout",
-                      text=f"[the grader removed output it does not show: {removed}]\n")
+    return new_output(
+        "stream", name="stdout", text=f"[the grader removed output it does not show: {removed}]\n"
+    )
 
 
 def clean_cell(cell) -> None:
@@ -167,8 +205,11 @@ def clean_cell(cell) -> None:
         return
     if "attachments" in cell:
         cell.attachments = {
-            name: {mime: value for mime, value in bundle.items()
-                   if mime in RASTER_ATTACHMENTS and _base64(value)}
+            name: {
+                mime: value
+                for mime, value in bundle.items()
+                if mime in RASTER_ATTACHMENTS and _base64(value)
+            }
             for name, bundle in cell.attachments.items()
         }
     if cell.cell_type == "markdown":

@@ -46,10 +46,10 @@ def drop_special_entries(folder: Path) -> list[Path]:
 
 
 def copy_regular_tree(source: Path, target: Path, keep=lambda directory, names: names) -> list[str]:
-    """Copy the regular files and directories under ``source`` to ``target`` (created, or empty); returns
-    the relative paths of what was skipped. ``keep(directory, names)`` may narrow each folder's
-    entries (nbgrader's ignore/include/size rules). Nothing is followed: each entry is opened
-    relative to its parent's descriptor with ``O_NOFOLLOW``."""
+    """Copy the regular files and directories under ``source`` to ``target`` (created, or empty);
+    returns the relative paths of what was skipped. ``keep(directory, names)`` may narrow each
+    folder's entries (nbgrader's ignore/include/size rules). Nothing is followed: each entry is
+    opened relative to its parent's descriptor with ``O_NOFOLLOW``."""
     skipped: list[str] = []
     fd = os.open(source, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     try:
@@ -87,9 +87,13 @@ def _copy_dir(fd: int, source: Path, target: Path, relative: str, keep, skipped:
 
 def _kind(path: Path) -> str:
     mode = path.lstat().st_mode
-    for test, name in [(stat.S_ISLNK, "symlink"), (stat.S_ISFIFO, "FIFO"),
-                       (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "character device"),
-                       (stat.S_ISBLK, "block device")]:
+    for test, name in [
+        (stat.S_ISLNK, "symlink"),
+        (stat.S_ISFIFO, "FIFO"),
+        (stat.S_ISSOCK, "socket"),
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+    ]:
         if test(mode):
             return name
     return "special file"

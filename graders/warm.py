@@ -49,7 +49,9 @@ class Template:
 
     def __init__(self, box: "sandboxes.Box"):
         self.process = subprocess.Popen(
-            box.command([sys.executable, "-c", TEMPLATE_SOURCE]), stdin=subprocess.PIPE, stdout=subprocess.PIPE
+            box.command([sys.executable, "-c", TEMPLATE_SOURCE]),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
         )
         self.started = monotonic()
         self.import_seconds: float | None = None
@@ -78,6 +80,8 @@ class Template:
 
     def exit_status(self, pid: int) -> int | None:
         """The kernel's exit status once it has ended, else None."""
+        if pid not in self.exits and self.process.stdout.closed:
+            return -9  # the template was closed: so were its kernels
         if pid not in self.exits:
             try:
                 self._pump(0)
@@ -118,7 +122,8 @@ class Template:
             self._pump(min(1.0, max(deadline - monotonic(), 0.0)))
 
     def _pump(self, timeout: float) -> None:
-        """Take in what the template sent within ``timeout`` seconds: exits are noted, answers kept."""
+        """Take in what the template sent within ``timeout`` seconds: exits are noted, answers
+        kept."""
         out = self.process.stdout.fileno()
         if not select.select([out], [], [], timeout)[0]:
             return
@@ -144,7 +149,8 @@ def _message(line: bytes) -> dict:
     except ValueError:
         message = None
     if not isinstance(message, dict) or not all(
-        isinstance(v, (int, float)) and not isinstance(v, bool) or v is None for v in message.values()
+        isinstance(v, (int, float)) and not isinstance(v, bool) or v is None
+        for v in message.values()
     ):
         raise TemplateUnavailable("the template sent a malformed message")
     return message
@@ -164,9 +170,16 @@ class ForkedKernelProvisioner(LocalProvisioner):
         box = self.parent.box
         ensure_template(box)
         self.template = box.template
-        if self.template is None:  # no template could be started: a cold kernel, in a sandbox of its own
+        # no template could be started: a cold kernel, in a sandbox of its own
+        if self.template is None:
             return await super().launch_kernel(cmd, **kwargs)
-        self.pid = self.template.fork(self.parent.connection_file)
+        try:
+            self.pid = self.template.fork(self.parent.connection_file)
+        except TemplateUnavailable as error:
+            log.warning("the warm template did not fork a kernel (%s): kernels start cold", error)
+            self.template.close()
+            box.template = self.template = None
+            return await super().launch_kernel(cmd, **kwargs)
         return self.connection_info
 
     @property
@@ -189,14 +202,25 @@ class ForkedKernelProvisioner(LocalProvisioner):
     async def send_signal(self, signum: int) -> None:
         if self.pid is None:
             await super().send_signal(signum)
-        elif self.template.alive():
-            self.template.signal(self.pid, signum)
+        else:
+            self._ask(self.template.signal, signum)
 
     async def kill(self, restart: bool = False) -> None:
         if self.pid is None:
             await super().kill(restart)
-        elif self.template.alive():
-            self.template.kill(self.pid)
+        else:
+            self._ask(self.template.kill)
+
+    def _ask(self, request, *args) -> None:
+        """A request about this kernel; a template that does not answer is closed, which takes
+        its kernels down with it (they then read as exited)."""
+        if not self.template.alive():
+            return
+        try:
+            request(self.pid, *args)
+        except TemplateUnavailable as error:
+            log.warning("the warm template did not answer (%s): closing it", error)
+            self.template.close()
 
     async def terminate(self, restart: bool = False) -> None:
         await self.kill(restart)
@@ -263,20 +287,25 @@ class WarmSandboxes:
         self.notebooks: set[str] = set()
         self.spare: WarmBox | None = None
         self._closed_at_exit = False
-        self.more_follow = False  # set by a caller that grades submission after submission (grade_class)
+        # set by a caller that grades submission after submission (grade_class)
+        self.more_follow = False
 
-    def box_for(self, sandbox: "sandboxes.Sandbox", submission: Path, notebook: str, more_follow: bool):
+    def box_for(
+        self, sandbox: "sandboxes.Sandbox", submission: Path, notebook: str, more_follow: bool
+    ):
         """The box to run ``notebook`` of ``submission`` in; seconds spent waiting for it."""
         started = monotonic()
         submission = Path(submission).resolve()
         if self.current is not None and (
-            self.current_submission != submission or notebook in self.notebooks
+            self.current_submission != submission
+            or notebook in self.notebooks
             or self.current.settings != sandbox.settings()
         ):
             self.finish()  # a new submission, or the same one graded again
         if self.current is None:
             self.current, self.spare = self._take_spare(sandbox), None
-            if not self._closed_at_exit:  # registered after the venv view's clean-up, so run before it
+            # registered after the venv view's clean-up, so run before it
+            if not self._closed_at_exit:
                 atexit.register(self.close)
                 self._closed_at_exit = True
             self.current.box.fill(submission)

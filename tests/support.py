@@ -7,6 +7,7 @@ kernel, minus the kernel. It is for our own example answers only: hostile submis
 tested through the real nbgrader pipeline (tests/test_end_to_end.py).
 """
 
+import shutil
 import tempfile
 import types
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import nbformat
 
 from coursepack import example_class
+from coursepack.course import copy_course, nbgrader
 from graders.core.submission import Submission, probe_source
 from graders.plugin import answer_sources, is_autograded_test, load_question
 
@@ -40,7 +42,8 @@ class InProcessTransport:
 
     def run(self, request: bytes, timeout: float) -> bytes | None:
         self.count += 1
-        request_path, reply_path = self.dir / f"request-{self.count}", self.dir / f"reply-{self.count}"
+        request_path = self.dir / f"request-{self.count}"
+        reply_path = self.dir / f"reply-{self.count}"
         request_path.write_bytes(request)
         self.runtime.dispatch(str(request_path), str(reply_path))
         return reply_path.read_bytes() if reply_path.exists() else None
@@ -64,5 +67,23 @@ def grade(answers: example_class.Answers) -> dict:
 
 def autograded_cells(notebook: str) -> dict:
     """{grade_id: points} of the autograded test cells of a released notebook."""
-    nb = nbformat.read(ROOT / "release" / example_class.assignment_of(ROOT, notebook) / f"{notebook}.ipynb", as_version=4)
-    return {c.metadata.nbgrader["grade_id"]: c.metadata.nbgrader["points"] for c in nb.cells if is_autograded_test(c)}
+    assignment = example_class.assignment_of(ROOT, notebook)
+    nb = nbformat.read(ROOT / "release" / assignment / f"{notebook}.ipynb", as_version=4)
+    return {
+        c.metadata.nbgrader["grade_id"]: c.metadata.nbgrader["points"]
+        for c in nb.cells
+        if is_autograded_test(c)
+    }
+
+
+def one_notebook_course(target: Path, assignment: str, notebook: str) -> Path:
+    """A copy of the course in ``target`` with ``notebook`` alone in source/ and release/ of
+    ``assignment``, generated (gradebook included): every other notebook would add a kernel run
+    to each autograde of a test that is about this one."""
+    course = copy_course(target)
+    for folder in ["source", "release"]:
+        for path in (course / folder / assignment).iterdir():
+            if path.stem != notebook:
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+    nbgrader(course, "generate_assignment", assignment, "--force")
+    return course

@@ -50,27 +50,63 @@ HONEST = {
 
 #: code -> (words of the violation, whether it hides what runs)
 ATTACKS = {
-    "def log_softmax(z, dim=-1):\n    return torch.log_softmax(z, dim)\n": ("`.log_softmax`", False),
+    "def log_softmax(z, dim=-1):\n    return torch.log_softmax(z, dim)\n": (
+        "`.log_softmax`",
+        False,
+    ),
     "def log_softmax(z, dim=-1):\n    return z.softmax(dim).log()\n": ("`.softmax`", False),
-    "def log_softmax(z, dim=-1, _f=torch.log_softmax):\n    return _f(z, dim)\n": ("`.log_softmax`", False),
-    "from torch.nn.functional import log_softmax as f\nlog_softmax = f\n": ("torch.nn.functional", False),
+    "def log_softmax(z, dim=-1, _f=torch.log_softmax):\n    return _f(z, dim)\n": (
+        "`.log_softmax`",
+        False,
+    ),
+    "from torch.nn.functional import log_softmax as f\nlog_softmax = f\n": (
+        "torch.nn.functional",
+        False,
+    ),
     "import torch.nn as nn\ndef log_softmax(z, dim=-1):\n    return nn.functional.relu(z)\n": (
-        "`torch.nn.functional`", False),
-    "from torch import special\ndef log_softmax(z, dim=-1):\n    return special.log_softmax(z, dim)\n": (
-        "`.log_softmax`", False),
+        "`torch.nn.functional`",
+        False,
+    ),
+    "from torch import special\ndef log_softmax(z, dim=-1):\n    return special.log_softmax(z, "
+    "dim)\n": (
+        "`.log_softmax`",
+        False,
+    ),
     "def log_softmax(z, dim=-1):\n    return torch.distributions.Categorical(logits=z).logits\n": (
-        "`.distributions`", False),
+        "`.distributions`",
+        False,
+    ),
     "def log_softmax(z, dim=-1):\n    return getattr(torch, 'log_' + 'softmax')(z, dim)\n": (
-        "`getattr` with a name built at run time", True),
-    "g = getattr\ndef log_softmax(z, dim=-1):\n    return g(torch, 'exp')(z)\n": ("`getattr`", True),
-    "def log_softmax(z, dim=-1):\n    return eval('torch.log_' + 'softmax')(z, dim)\n": ("`eval`", True),
-    "def log_softmax(z, dim=-1):\n    return vars(torch)['log_' + 'softmax'](z, dim)\n": ("`vars`", True),
-    "def log_softmax(z, dim=-1):\n    return torch.__dict__['log_' + 'softmax'](z, dim)\n": ("`.__dict__`", True),
+        "`getattr` with a name built at run time",
+        True,
+    ),
+    "g = getattr\ndef log_softmax(z, dim=-1):\n    return g(torch, 'exp')(z)\n": (
+        "`getattr`",
+        True,
+    ),
+    "def log_softmax(z, dim=-1):\n    return eval('torch.log_' + 'softmax')(z, dim)\n": (
+        "`eval`",
+        True,
+    ),
+    "def log_softmax(z, dim=-1):\n    return vars(torch)['log_' + 'softmax'](z, dim)\n": (
+        "`vars`",
+        True,
+    ),
+    "def log_softmax(z, dim=-1):\n    return torch.__dict__['log_' + 'softmax'](z, dim)\n": (
+        "`.__dict__`",
+        True,
+    ),
     "def log_softmax(z, dim=-1):\n    return __import__('torch').exp(z)\n": ("`__import__`", True),
     "import importlib\ndef log_softmax(z, dim=-1):\n    return z\n": ("`import importlib`", True),
-    "from operator import attrgetter\ndef log_softmax(z, dim=-1):\n    return z\n": ("`import operator`", True),
+    "from operator import attrgetter\ndef log_softmax(z, dim=-1):\n    return z\n": (
+        "`import operator`",
+        True,
+    ),
     "import threading\ndef log_softmax(z, dim=-1):\n    return z\n": ("`import threading`", True),
-    "def log_softmax(z, dim=-1):\n    return helper(z, dim)\n": ("none of your answer cells defines it", True),
+    "def log_softmax(z, dim=-1):\n    return helper(z, dim)\n": (
+        "none of your answer cells defines it",
+        True,
+    ),
     "def log_softmax(z, dim=-1):\n    return torch._serve(z, dim)\n": ("not part of torch", True),
     "%time x = 1\ndef log_softmax(z, dim=-1):\n    return z\n": ("`get_ipython`", True),
     "def log_softmax(z, dim=-1):\n    name = 'log_softmax'\n    return z\n": ("the string", False),
@@ -79,7 +115,9 @@ ATTACKS = {
 
 
 def found(code: str, steps: str = "twice_minus_once = 0\n") -> list:
-    return violations({"q4_log_softmax": textwrap.dedent(code), "q4_steps": steps}, "q4_log_softmax", BAN)
+    return violations(
+        {"q4_log_softmax": textwrap.dedent(code), "q4_steps": steps}, "q4_log_softmax", BAN
+    )
 
 
 @pytest.mark.parametrize("name", HONEST)

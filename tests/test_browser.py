@@ -35,14 +35,21 @@ from tests.support import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 MISTAKE = "q1-mistake-variance-beta-k"
 PROOF = (
-    "By linearity, $E[m^{k+1}] = \\beta E[m^k] + (1-\\beta)\\mu$, so $E[m^k] = (1-\\beta^k)\\mu$. "
-    "By independence, $Var(m^{k+1}) = \\beta^2 Var(m^k) + (1-\\beta)^2\\sigma^2$; sum the geometric series."
+    "By linearity, $E[m^{k+1}] = \\beta E[m^k] + (1-\\beta)\\mu$, so $E[m^k] = "
+    "(1-\\beta^k)\\mu$. By independence, $Var(m^{k+1}) = \\beta^2 Var(m^k) + "
+    "(1-\\beta)^2\\sigma^2$; sum the geometric series."
 )
 MANUAL_SCORE = 3
 WAIT_MS = 120_000  # a slow CI machine starting a kernel or a validation run
@@ -59,7 +66,10 @@ def course(tmp_path_factory):
     answers.cells["q1_proof"] = PROOF
     submitted = course / "submitted" / MISTAKE / "midterm"
     submitted.mkdir(parents=True)
-    nbformat.write(example_class.fill(course / "release" / "midterm" / f"{NOTEBOOK}.ipynb", answers), submitted / f"{NOTEBOOK}.ipynb")
+    nbformat.write(
+        example_class.fill(course / "release" / "midterm" / f"{NOTEBOOK}.ipynb", answers),
+        submitted / f"{NOTEBOOK}.ipynb",
+    )
     nbgrader(course, "autograde", "midterm")
     student = course / "alice" / "midterm"  # a student's fetched copy, inside the served folder
     student.mkdir(parents=True)
@@ -81,10 +91,23 @@ def lab(course, tmp_path_factory):
     port, token = free_port(), secrets.token_hex(16)
     log = (home / "lab.log").open("w")
     server = subprocess.Popen(
-        [str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={course}",
-         "--LabApp.extension_manager=readonly", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            str(BIN / "jupyter"),
+            "lab",
+            "--no-browser",
+            "--allow-root",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={course}",
+            "--LabApp.extension_manager=readonly",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ],
+        cwd=course,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -110,13 +133,17 @@ def wait_until_serving(server, url: str, log: Path, timeout: float = 180):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise AssertionError(f"jupyter lab exited with {server.returncode}:\n{log.read_text()[-3000:]}")
+            raise AssertionError(
+                f"jupyter lab exited with {server.returncode}:\n{log.read_text()[-3000:]}"
+            )
         try:
             with urllib.request.urlopen(url, timeout=5):
                 return
         except OSError:
             time.sleep(0.5)
-    raise AssertionError(f"jupyter lab did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
+    raise AssertionError(
+        f"jupyter lab did not answer within {timeout} s:\n{log.read_text()[-3000:]}"
+    )
 
 
 @pytest.fixture
@@ -125,7 +152,10 @@ def page(tmp_path):
     expect.set_options(timeout=WAIT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch_persistent_context(
-            tmp_path / "profile", executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+            tmp_path / "profile",
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
             viewport={"width": 1400, "height": 900},
         )
         try:
@@ -143,7 +173,11 @@ def screenshot(page, name: str):
 
 def cell_index(cells) -> dict:
     """grade_id -> position of the cell in the notebook."""
-    return {cell.metadata["nbgrader"]["grade_id"]: index for index, cell in enumerate(cells) if "nbgrader" in cell.metadata}
+    return {
+        cell.metadata["nbgrader"]["grade_id"]: index
+        for index, cell in enumerate(cells)
+        if "nbgrader" in cell.metadata
+    }
 
 
 def type_into(page, cell, text: str, markdown: bool = False):
@@ -180,7 +214,9 @@ def test_student_sees_sanity_messages_and_validates(course, lab, page):
     type_into(page, cells.nth(index["q1_steps"]), reference.cells["q1_steps"])
     run_all(page)
     ema_output = cells.nth(index["q1_ema_tests"]).locator(".jp-OutputArea")
-    expect(ema_output).to_contain_text("AssertionError: ema(g, 0.5) with g of shape (3,) should have shape (4,), got (3,)")
+    expect(ema_output).to_contain_text(
+        "AssertionError: ema(g, 0.5) with g of shape (3,) should have shape (4,), got (3,)"
+    )
     ema_output.scroll_into_view_if_needed()
     screenshot(page, "student-2-sanity-message")
 
@@ -200,7 +236,9 @@ def test_student_sees_sanity_messages_and_validates(course, lab, page):
     assert saved[index["q1_ema"]].source.strip() == reference.cells["q1_ema"].strip()
     assert saved[index["q1_proof"]].source == PROOF
     page.locator(".validate-button").click()
-    expect(page.locator(".jp-Dialog")).to_contain_text("Success! Your notebook passes all the tests.")
+    expect(page.locator(".jp-Dialog")).to_contain_text(
+        "Success! Your notebook passes all the tests."
+    )
     screenshot(page, "student-4-validated")
 
 
@@ -234,8 +272,11 @@ def test_instructor_grades_the_proof_in_formgrader_and_export_has_it(course, lab
 
     proof = formgrader.locator("input.score#q1_proof")
     proof.scroll_into_view_if_needed()
-    expect(formgrader.get_by_text("By linearity,")).to_be_visible()  # its maths is typeset (MathJax)
-    with page.expect_response(lambda r: "/formgrader/api/grade/" in r.url and r.request.method == "PUT") as saved:
+    # its maths is typeset (MathJax)
+    expect(formgrader.get_by_text("By linearity,")).to_be_visible()
+    with page.expect_response(
+        lambda r: "/formgrader/api/grade/" in r.url and r.request.method == "PUT"
+    ) as saved:
         proof.fill(str(MANUAL_SCORE))
         proof.press("Tab")
     assert saved.value.ok
@@ -245,4 +286,5 @@ def test_instructor_grades_the_proof_in_formgrader_and_export_has_it(course, lab
     with open(course / "grades.csv") as table:
         rows = {row["student_id"]: row for row in csv.DictReader(table)}
     assert float(rows[MISTAKE]["score"]) == pytest.approx(autograded + MANUAL_SCORE)
-    assert float(rows["reference"]["score"]) == float(rows["reference"]["max_score"]) - 3  # 3-point proof ungraded
+    # 3-point proof ungraded
+    assert float(rows["reference"]["score"]) == float(rows["reference"]["max_score"]) - 3

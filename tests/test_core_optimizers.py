@@ -31,8 +31,11 @@ def sgd_dampened(theta, grad, state, h):
 
 SGD = OptimizerSpec(
     name="SGD",
-    hypers=(Hyper("lr", ((0.02, 0.1),)), Hyper("momentum", ((0.5, 0.95),)),
-            Hyper("weight_decay", ((0.05, 0.5),))),
+    hypers=(
+        Hyper("lr", ((0.02, 0.1),)),
+        Hyper("momentum", ((0.5, 0.95),)),
+        Hyper("weight_decay", ((0.05, 0.5),)),
+    ),
     buffers=("momentum_buffer",),
     step=sgd_rule,
     says="SGD with momentum on g + weight_decay θ",
@@ -41,14 +44,30 @@ SGD = OptimizerSpec(
 )
 
 SGD_QUESTION = Question("sgd_for_the_harness_tests", probes=harness.PROBES)
-harness.declare_trajectory_check(SGD_QUESTION, "sgd_tests", SGD, name="sgd_follows_the_rule",
-                                 points=1.0, problem=hw1_adamw.QUADRATICS,
-                                 on="3 random quadratics", steps=40)
-harness.declare_trajectory_check(SGD_QUESTION, "sgd_tests", SGD, name="sgd_is_torch_sgd",
-                                 points=1.0, problem=harness.small_network, on="a small network",
-                                 steps=30, oracle=True)
-harness.declare_contract_checks(SGD_QUESTION, "sgd_tests", (SGD,),
-                                dict.fromkeys(harness.FEATURES, 1.0))
+harness.declare_trajectory_check(
+    SGD_QUESTION,
+    "sgd_tests",
+    SGD,
+    name="sgd_follows_the_rule",
+    points=1.0,
+    problem=hw1_adamw.QUADRATICS,
+    on="3 random quadratics",
+    steps=40,
+)
+harness.declare_trajectory_check(
+    SGD_QUESTION,
+    "sgd_tests",
+    SGD,
+    name="sgd_is_torch_sgd",
+    points=1.0,
+    problem=harness.small_network,
+    on="a small network",
+    steps=30,
+    oracle=True,
+)
+harness.declare_contract_checks(
+    SGD_QUESTION, "sgd_tests", (SGD,), dict.fromkeys(harness.FEATURES, 1.0)
+)
 
 
 class AdamL2(torch.optim.Adam):
@@ -57,13 +76,16 @@ class AdamL2(torch.optim.Adam):
     def __init__(self, params, lr, betas, eps, l2):
         params = list(params)
         if params and isinstance(params[0], dict):
-            params = [{("weight_decay" if key == "l2" else key): value
-                       for key, value in group.items()} for group in params]
+            params = [
+                {("weight_decay" if key == "l2" else key): value for key, value in group.items()}
+                for group in params
+            ]
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=l2)
 
 
-def rule_optimizer(spec: OptimizerSpec, rule, *, skip_none=True, keep_state=True, own_group=True,
-                   returns_loss=True):
+def rule_optimizer(
+    spec: OptimizerSpec, rule, *, skip_none=True, keep_state=True, own_group=True, returns_loss=True
+):
     """An Optimizer applying ``rule`` per parameter; the flags break one part of the contract."""
 
     class Student(torch.optim.Optimizer):
@@ -122,8 +144,11 @@ def test_the_reference_step_is_the_library_optimizer(spec):
     """The reference rule, run by a generic Optimizer, passes everything the oracle passes."""
     question = SGD_QUESTION if spec is SGD else hw1_adamw.QUESTION
     cell = "sgd_tests" if spec is SGD else "hw1_optimizers_tests"
-    others = {other.name: rule_optimizer(other, other.step) for other in (ADAM_L2, ADAM_W)
-              if other is not spec}
+    others = {
+        other.name: rule_optimizer(other, other.step)
+        for other in (ADAM_L2, ADAM_W)
+        if other is not spec
+    }
     student = submission(**{spec.name: rule_optimizer(spec, spec.step)}, **others)
     assert failed(outcomes(question, cell, student)) == {}
 
@@ -131,13 +156,21 @@ def test_the_reference_step_is_the_library_optimizer(spec):
 CATALOGUE = [(spec, mistake) for spec in (SGD, ADAM_L2, ADAM_W) for mistake in spec.mistakes]
 
 
-@pytest.mark.parametrize("spec, mistake", CATALOGUE,
-                         ids=[f"{s.name}-{m.name}" for s, m in CATALOGUE])
+@pytest.mark.parametrize(
+    "spec, mistake", CATALOGUE, ids=[f"{s.name}-{m.name}" for s, m in CATALOGUE]
+)
 def test_each_catalogued_mistake_fails_with_its_message(spec, mistake):
     question = Question("mistake", probes=harness.PROBES)
-    harness.declare_trajectory_check(question, "cell", spec, name="follows", points=1.0,
-                                     problem=hw1_adamw.QUADRATICS, on="3 random quadratics",
-                                     steps=60)
+    harness.declare_trajectory_check(
+        question,
+        "cell",
+        spec,
+        name="follows",
+        points=1.0,
+        problem=hw1_adamw.QUADRATICS,
+        on="3 random quadratics",
+        steps=60,
+    )
     student = submission(**{spec.name: rule_optimizer(spec, mistake.step)})
     (outcome,) = outcomes(question, "cell", student).values()
     assert not outcome.passed
@@ -171,8 +204,14 @@ def test_a_broken_contract_fails_exactly_its_check(spec, check):
 
 
 def test_contract_checks_apply_only_to_specs_claiming_the_feature():
-    no_state = OptimizerSpec(SGD.name, SGD.hypers, SGD.buffers, SGD.step, SGD.says,
-                             features=harness.FEATURES - {harness.STATE_DICT})
+    no_state = OptimizerSpec(
+        SGD.name,
+        SGD.hypers,
+        SGD.buffers,
+        SGD.step,
+        SGD.says,
+        features=harness.FEATURES - {harness.STATE_DICT},
+    )
     question = Question("features", probes=harness.PROBES)
     harness.declare_contract_checks(question, "cell", (no_state,), {harness.STATE_DICT: 1.0})
     student = submission(SGD=rule_optimizer(SGD, SGD.step, keep_state=False))
@@ -189,8 +228,9 @@ def test_an_optimizer_that_never_moves_cannot_pass_the_contract():
 
 
 def test_departure_names_the_first_step_and_parameter():
-    want = [[torch.zeros(2, dtype=torch.float64), torch.zeros(3, dtype=torch.float64)]
-            for _ in range(4)]
+    want = [
+        [torch.zeros(2, dtype=torch.float64), torch.zeros(3, dtype=torch.float64)] for _ in range(4)
+    ]
     got = [[w.clone() for w in row] for row in want]
     got[2][1] = got[2][1] + 1e-6
     assert harness.departure(got, want) == (2, 1)

@@ -57,15 +57,20 @@ def test_the_same_seed_gives_the_same_randomness(oracle):
     assert torch.equal(first, again) and not torch.equal(first, other)
 
 
-@pytest.mark.parametrize("payload, fragment", [
-    (request(2, torch.zeros((1, 3))), "no such function"),
-    (request(0, torch.zeros((1, 4))), "shape (B, 3)"),
-    (request(0, torch.zeros((1, 3)), seed=0.5), "seed must be an int"),
-    (b"garbage that is no message", "could not read"),
-])
+@pytest.mark.parametrize(
+    "payload, fragment",
+    [
+        (request(2, torch.zeros((1, 3))), "no such function"),
+        (request(0, torch.zeros((1, 4))), "shape (B, 3)"),
+        (request(0, torch.zeros((1, 3)), seed=0.5), "seed must be an int"),
+        (b"garbage that is no message", "could not read"),
+    ],
+)
 def test_a_bad_request_gets_a_message_and_the_oracle_keeps_serving(oracle, payload, fragment):
     assert fragment in ask(oracle.address, payload)["error"]
-    assert torch.equal(ask(oracle.address, request(0, torch.ones((1, 3))))["ok"], 2 * torch.ones((1, 3)))
+    assert torch.equal(
+        ask(oracle.address, request(0, torch.ones((1, 3))))["ok"], 2 * torch.ones((1, 3))
+    )
 
 
 def test_an_oversized_or_abandoned_request_only_closes_its_connection(oracle):
@@ -77,7 +82,9 @@ def test_an_oversized_or_abandoned_request_only_closes_its_connection(oracle):
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
         connection.connect(oracle.address)
         connection.sendall(HEADER.pack(100) + b"only part")
-    assert torch.equal(ask(oracle.address, request(0, torch.ones((1, 3))))["ok"], 2 * torch.ones((1, 3)))
+    assert torch.equal(
+        ask(oracle.address, request(0, torch.ones((1, 3))))["ok"], 2 * torch.ones((1, 3))
+    )
 
 
 def test_the_socket_is_removed_afterwards():

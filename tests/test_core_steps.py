@@ -18,10 +18,18 @@ def domain(rng: random.Random) -> dict:
 
 
 QUESTION = Question("demo")
-declare_steps(QUESTION, "demo_steps_tests", [
-    Step("square", (x + 1) ** 2, "(x + 1)^2", points=1.5),
-    Step("geometric", (1 - sp.Rational(1, 2) ** n) * 2, "the sum of 2^-i for i < n", points=0.5),
-], SYMBOLS, domain)
+declare_steps(
+    QUESTION,
+    "demo_steps_tests",
+    [
+        Step("square", (x + 1) ** 2, "(x + 1)^2", points=1.5),
+        Step(
+            "geometric", (1 - sp.Rational(1, 2) ** n) * 2, "the sum of 2^-i for i < n", points=0.5
+        ),
+    ],
+    SYMBOLS,
+    domain,
+)
 
 
 class Answers:
@@ -46,7 +54,10 @@ def outcomes(**texts):
 
 def test_each_step_is_one_check_with_its_points_and_meaning():
     checks = QUESTION.cells["demo_steps_tests"]
-    assert [(c.name, c.points) for c in checks] == [("square_is_right", 1.5), ("geometric_is_right", 0.5)]
+    assert [(c.name, c.points) for c in checks] == [
+        ("square_is_right", 1.5),
+        ("geometric_is_right", 0.5),
+    ]
     assert checks[0].prop == "`square` is (x + 1)^2."
     assert QUESTION.points("demo_steps_tests") == 2.0
 
@@ -61,4 +72,7 @@ def test_a_wrong_step_loses_only_its_points_and_shows_a_counterexample():
     assert results["geometric_is_right"].passed
     failed = results["square_is_right"]
     assert failed.earned == 0
-    assert "`square` = x**2 + 1 is not (x + 1)^2: at " in failed.message and "expected" in failed.message
+    assert (
+        "`square` = x**2 + 1 is not (x + 1)^2: at " in failed.message
+        and "expected" in failed.message
+    )

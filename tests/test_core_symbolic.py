@@ -24,8 +24,10 @@ def domain(rng):
         ("-(1 - x**n)/(x + 1)", -(1 - x**n) / (x + 1)),
         ("exp(log(x)) * Rational(1, 2)", x / 2),
         ("sqrt(x)*Abs(x - 1)", sp.sqrt(x) * sp.Abs(x - 1)),
-        ("Piecewise((n, Eq(x**2, 1)), ((1 - x**(2*n))/(1 - x**2), True))",
-         sp.Piecewise((n, sp.Eq(x**2, 1)), ((1 - x ** (2 * n)) / (1 - x**2), True))),
+        (
+            "Piecewise((n, Eq(x**2, 1)), ((1 - x**(2*n))/(1 - x**2), True))",
+            sp.Piecewise((n, sp.Eq(x**2, 1)), ((1 - x ** (2 * n)) / (1 - x**2), True)),
+        ),
         ("0.5*x", sp.Float(0.5) * x),
         ("pi*E", sp.pi * sp.E),
     ],

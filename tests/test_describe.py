@@ -17,7 +17,8 @@ ASSIGNMENTS = sorted(path.name for path in (ROOT / "source").iterdir() if path.i
 def test_generated_regions_are_the_commands_output(doc):
     text = doc.read_text()
     assert describe.regenerate(text) == text, (
-        f"{doc.name} is stale: run python -m graders.describe --update docs/{doc.name}")
+        f"{doc.name} is stale: run python -m graders.describe --update docs/{doc.name}"
+    )
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -35,7 +36,11 @@ def test_every_graded_notebook_has_a_generated_table_in_docs(assignment):
 def test_the_command_prints_the_tables():
     printed = subprocess.run(
         [sys.executable, "-m", "graders.describe", "midterm", "q4_log_softmax"],
-        cwd=ROOT, capture_output=True, text=True, check=True, timeout=300,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
     ).stdout
     assert printed == describe.describe("midterm", ["q4_log_softmax"])
 
@@ -52,8 +57,11 @@ def test_every_check_is_a_row_with_its_points_and_property():
 
 def test_statistical_checks_state_their_false_failure_bound_and_statement():
     text = describe.describe("midterm", ["q5_lecun_conv_init"])
-    (row,) = [line for line in text.splitlines()
-              if line.startswith("| `weights_are_normally_distributed` |")]
+    (row,) = [
+        line
+        for line in text.splitlines()
+        if line.startswith("| `weights_are_normally_distributed` |")
+    ]
     assert row.endswith("| at most 1e-9 |")
     assert "Statistics of `weights_are_normally_distributed`: Sample: the same six" in text
     (plain,) = [line for line in text.splitlines() if line.startswith("| `edge_pixels` |")]
@@ -63,8 +71,11 @@ def test_statistical_checks_state_their_false_failure_bound_and_statement():
 def test_examples_that_fail_a_check_are_listed_beside_it():
     caught = describe.failed_by("q5_lecun_conv_init")
     assert "q5-mistake-uniform" in caught["weights_are_normally_distributed"]
-    (row,) = [line for line in describe.describe("midterm", ["q5_lecun_conv_init"]).splitlines()
-              if line.startswith("| `weights_are_normally_distributed` |")]
+    (row,) = [
+        line
+        for line in describe.describe("midterm", ["q5_lecun_conv_init"]).splitlines()
+        if line.startswith("| `weights_are_normally_distributed` |")
+    ]
     assert "`q5-mistake-uniform`" in row
 
 

@@ -22,14 +22,28 @@ from tests.support import ROOT
 # Question 1's honest answers and the in-kernel attacks of NBGRADER_NOTES (the sandbox's attacks
 # are graded in tests/test_sandbox_attacks.py).
 Q1_STUDENTS = [
-    "q1-alt-closed-form", "q1-mistake-swapped-weights", "attack-baseline-wrong", "attack-sysmodules-spoof",
-    "attack-input-transformer", "attack-formatter-hijack", "attack-kernel-exit", "attack-exit-while-graded",
+    "q1-alt-closed-form",
+    "q1-mistake-swapped-weights",
+    "attack-baseline-wrong",
+    "attack-sysmodules-spoof",
+    "attack-input-transformer",
+    "attack-formatter-hijack",
+    "attack-kernel-exit",
+    "attack-exit-while-graded",
     "attack-lying-tensor",
 ]
 STUDENTS = ["reference", "blank"] + Q1_STUDENTS
 # What only the grader knows: the hidden block of a test cell, grader paths and grader source.
 # (Not the bare word "graders": a student's own cell may name it, as attack-sysmodules-spoof does.)
-LEAKS = ["BEGIN HIDDEN TESTS", "NBGRADER_EXECUTION", "/graders/", "graders/core", "def reference_", "QUESTION.check", "site-packages"]
+LEAKS = [
+    "BEGIN HIDDEN TESTS",
+    "NBGRADER_EXECUTION",
+    "/graders/",
+    "graders/core",
+    "def reference_",
+    "QUESTION.check",
+    "site-packages",
+]
 
 
 @pytest.fixture(scope="module")
@@ -61,9 +75,17 @@ def scores(course: Path) -> dict:
 def test_release_is_generated_from_source_and_hides_everything(graded_course):
     for committed in sorted((ROOT / "release" / "midterm").glob("*.ipynb")):
         generated = graded_course / "release" / "midterm" / committed.name
-        assert json.loads(generated.read_text()) == json.loads(committed.read_text()), f"{committed.name} is stale: regenerate release/"
+        assert json.loads(generated.read_text()) == json.loads(committed.read_text()), (
+            f"{committed.name} is stale: regenerate release/"
+        )
         text = committed.read_text()
-        for marker in ["BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "NBGRADER_EXECUTION", "import graders", "from graders"]:
+        for marker in [
+            "BEGIN SOLUTION",
+            "BEGIN HIDDEN TESTS",
+            "NBGRADER_EXECUTION",
+            "import graders",
+            "from graders",
+        ]:
             assert marker not in text, f"{committed.name} leaks {marker!r}"
     assert sorted(p.name for p in (ROOT / "release" / "midterm").iterdir()) == sorted(
         p.name for p in (ROOT / "source" / "midterm").iterdir()
@@ -85,8 +107,12 @@ def test_question_1_submissions_score_as_expected(graded_course, student):
     graded = scores(graded_course)[student]
     for cell, expected in answers.expect.items():
         score, maximum = graded[cell]
-        assert {"full": score == maximum, "zero": score == 0, "less": score < maximum,
-                "partial": 0 < score < maximum}[expected], f"{student} {cell}: {score}/{maximum}, expected {expected}"
+        assert {
+            "full": score == maximum,
+            "zero": score == 0,
+            "less": score < maximum,
+            "partial": 0 < score < maximum,
+        }[expected], f"{student} {cell}: {score}/{maximum}, expected {expected}"
     if answers.baseline:
         baseline = sum(score for score, _ in scores(graded_course)[answers.baseline].values())
         assert sum(score for score, _ in graded.values()) <= baseline
@@ -98,8 +124,12 @@ def test_every_lost_point_has_a_message_and_feedback_leaks_nothing(graded_course
             for cell in nbformat.read(path, as_version=4).cells:
                 if cell.metadata.get("nbgrader", {}).get("grade") and cell.cell_type == "code":
                     text = "".join(output.get("text", "") for output in cell.outputs)
-                    assert "Autograded outside your notebook" in text, f"{student}/{path.name} has no verdict"
-                    assert "[FAIL]" not in text or "       " in text, "a failed check without a message"
+                    assert "Autograded outside your notebook" in text, (
+                        f"{student}/{path.name} has no verdict"
+                    )
+                    assert "[FAIL]" not in text or "       " in text, (
+                        "a failed check without a message"
+                    )
         for page in sorted((graded_course / "feedback" / student / "midterm").glob("*.html")):
             html = page.read_text()
             for leak in LEAKS:
@@ -120,9 +150,18 @@ def test_export_has_one_row_per_student(graded_course):
 def test_grading_fails_closed_when_the_plugin_does_not_load(tmp_path):
     """nbgrader ignores a config that raises: the hidden part of each test cell then scores it 0."""
     course = copy_course(tmp_path, config='raise ImportError("graders not found")\n')
-    nbgrader(course, "generate_assignment", "midterm", "--force", "--CourseDirectory.root=" + str(course))
+    nbgrader(
+        course, "generate_assignment", "midterm", "--force", "--CourseDirectory.root=" + str(course)
+    )
     example_class.build(course, ["reference"])
-    nbgrader(course, "autograde", "midterm", "--force", "--notebook=q1_ema", "--CourseDirectory.root=" + str(course))
+    nbgrader(
+        course,
+        "autograde",
+        "midterm",
+        "--force",
+        "--notebook=q1_ema",
+        "--CourseDirectory.root=" + str(course),
+    )
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         grades = gradebook.find_submission_notebook("q1_ema", "midterm", "reference").grades
         autograded = [grade for grade in grades if grade.cell_type == "code"]
@@ -130,8 +169,20 @@ def test_grading_fails_closed_when_the_plugin_does_not_load(tmp_path):
 
 
 def test_feedback_shows_question_1s_picture_and_the_score_is_unchanged_by_it(graded_course):
-    notebook = nbformat.read(graded_course / "autograded" / "reference" / "midterm" / "q1_ema.ipynb", as_version=4)
-    cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q1_formulas_tests")
+    notebook = nbformat.read(
+        graded_course / "autograded" / "reference" / "midterm" / "q1_ema.ipynb", as_version=4
+    )
+    cell = next(
+        c
+        for c in notebook.cells
+        if c.metadata.get("nbgrader", {}).get("grade_id") == "q1_formulas_tests"
+    )
     kinds = [output.output_type for output in cell.outputs]
-    assert kinds == ["stream", "execute_result", "display_data"] and "image/png" in cell.outputs[2].data
-    assert "data:image/png" in (graded_course / "feedback" / "reference" / "midterm" / "q1_ema.html").read_text()
+    assert (
+        kinds == ["stream", "execute_result", "display_data"]
+        and "image/png" in cell.outputs[2].data
+    )
+    assert (
+        "data:image/png"
+        in (graded_course / "feedback" / "reference" / "midterm" / "q1_ema.html").read_text()
+    )

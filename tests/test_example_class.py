@@ -31,8 +31,7 @@ def graded(path) -> dict:
 
 
 def outcome_report(outcomes) -> str:
-    return "\n".join(f"{o.check.name}: {o.earned}/{o.check.points} {o.message}"
-                     for o in outcomes)
+    return "\n".join(f"{o.check.name}: {o.earned}/{o.check.points} {o.message}" for o in outcomes)
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.stem}")
@@ -73,8 +72,12 @@ def test_every_check_is_failed_by_some_example(notebook):
     examples = [path for path in EXAMPLES if path.stem == notebook]
     stated = set().union(*(example_class.read_answers(path).fails for path in examples))
     question = load_question(notebook, example_class.assignment_of(ROOT, notebook))
-    never = [check.name for checks in question.cells.values() for check in checks
-             if check.name not in stated]
+    never = [
+        check.name
+        for checks in question.cells.values()
+        for check in checks
+        if check.name not in stated
+    ]
     assert not never, f"no example's `# fails:` names these checks of {notebook}: {never}"
 
 
@@ -82,4 +85,6 @@ def test_every_check_is_failed_by_some_example(notebook):
 def test_reference_scores_full(notebook):
     results = grade(example_class.reference_answers(ROOT, notebook))
     for cell, result in results.items():
-        assert result.earned == result.points, [(o.check.name, o.message) for o in result.outcomes if not o.passed]
+        assert result.earned == result.points, [
+            (o.check.name, o.message) for o in result.outcomes if not o.passed
+        ]

@@ -1,12 +1,12 @@
 """The exchange round trip on one machine, through the real nbgrader CLI (docs/jupyterlab.md).
 
 The instructor releases from a copy of the course (question 1 only) into the exchange its
-nbgrader_config.py names (``<course>/exchange``). Two students, each with their own HOME and
-working folder, fetch, answer and submit: alice is configured through
-``~/.jupyter/nbgrader_config.py``, bob through command-line flags, and bob submits twice. The instructor collects (each student's latest
+nbgrader_config.py names (``<course>/exchange``). Two students, each with their own HOME and working
+folder, fetch, answer and submit: alice is configured through ``~/.jupyter/nbgrader_config.py``, bob
+through command-line flags, and bob submits twice. The instructor collects (each student's latest
 submission), autogrades bob, generates and releases feedback, and bob fetches it into his folder.
-alice and bob have no accounts here (everything runs as one user), so that collect skips the
-owner check; ``test_collect_refuses_*`` (run as root) check it with real uids and links.
+alice and bob have no accounts here (everything runs as one user), so that collect skips the owner
+check; ``test_collect_refuses_*`` (run as root) check it with real uids and links.
 """
 
 import json
@@ -31,7 +31,12 @@ def run_as(home, cwd, *args):
     """`nbgrader ARGS` in cwd as the person whose home is ``home`` (own config and submit cache)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HOME", str(home))
-        for variable in ["JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_CONFIG_PATH", "JUPYTER_PATH"]:
+        for variable in [
+            "JUPYTER_CONFIG_DIR",
+            "JUPYTER_DATA_DIR",
+            "JUPYTER_CONFIG_PATH",
+            "JUPYTER_PATH",
+        ]:
             patch.delenv(variable, raising=False)
         return nbgrader(cwd, *args)
 
@@ -59,7 +64,8 @@ def trip(tmp_path_factory):
         (person / "work").mkdir(parents=True)
     (alice / ".jupyter").mkdir()
     (alice / ".jupyter" / "nbgrader_config.py").write_text(
-        f"c = get_config()\nc.CourseDirectory.course_id = {COURSE_ID!r}\nc.Exchange.root = {str(exchange)!r}\n"
+        f"c = get_config()\nc.CourseDirectory.course_id = {COURSE_ID!r}\nc.Exchange.root = "
+        f"{str(exchange)!r}\n"
     )
     bob_flags = [f"--course={COURSE_ID}", f"--Exchange.root={exchange}"]
 
@@ -83,15 +89,22 @@ def trip(tmp_path_factory):
     run_as(instructor, course, "release_feedback", "midterm", "--student=bob")
     run_as(bob, bob / "work", "fetch_feedback", "midterm", "--student=bob", *bob_flags)
     return {
-        "course": course, "exchange": exchange, "alice": alice, "bob": bob,
-        "fetched_by_bob": fetched_by_bob, "alice_answers": alice_answers, "bob_answers": bob_answers,
+        "course": course,
+        "exchange": exchange,
+        "alice": alice,
+        "bob": bob,
+        "fetched_by_bob": fetched_by_bob,
+        "alice_answers": alice_answers,
+        "bob_answers": bob_answers,
     }
 
 
 def test_release_lands_in_the_exchange_named_by_the_course_config(trip):
     released = trip["exchange"] / COURSE_ID / "outbound" / "midterm" / NOTEBOOK
     assert released.exists(), sorted(str(p) for p in trip["exchange"].rglob("*"))
-    assert json.loads(released.read_text()) == json.loads((trip["course"] / "release" / "midterm" / NOTEBOOK).read_text())
+    assert json.loads(released.read_text()) == json.loads(
+        (trip["course"] / "release" / "midterm" / NOTEBOOK).read_text()
+    )
 
 
 def test_students_fetch_the_release_into_their_own_folder(trip):
@@ -109,12 +122,16 @@ def test_collect_takes_each_students_latest_submission(trip):
         assert alice[cell] == source, f"alice's {cell} did not arrive as she wrote it"
     for cell, source in trip["bob_answers"].cells.items():
         assert bob[cell] == source, f"bob's {cell} is not from his second (latest) submission"
-    inbound = sorted(p.name.split("+")[0] for p in (trip["exchange"] / COURSE_ID / "inbound").iterdir())
+    inbound = sorted(
+        p.name.split("+")[0] for p in (trip["exchange"] / COURSE_ID / "inbound").iterdir()
+    )
     assert inbound == ["alice", "bob", "bob"]
 
 
 def test_feedback_comes_back_to_the_student_with_each_check(trip):
-    feedback = sorted((trip["bob"] / "work" / "midterm" / "feedback").glob(f"*/{NOTEBOOK[:-6]}.html"))
+    feedback = sorted(
+        (trip["bob"] / "work" / "midterm" / "feedback").glob(f"*/{NOTEBOOK[:-6]}.html")
+    )
     assert len(feedback) == 1, sorted(str(p) for p in (trip["bob"] / "work").rglob("*"))
     html = feedback[0].read_text()
     assert "Autograded outside your notebook: 2 / 2 points" in html  # his ema is right
@@ -157,7 +174,8 @@ def owned(tmp_path_factory):
     chown_tree(real, nobody)
     run_as(top / "student", work, "submit", "midterm", "--student=daemon", *flags)
     chown_tree(inbound_folders(exchange, "daemon")[0], nobody)
-    run_as(top / "student", work, "submit", "midterm", "--student=nobody", *flags)  # newer, owned by root
+    # newer, owned by root
+    run_as(top / "student", work, "submit", "midterm", "--student=nobody", *flags)
     collected = run_as_unchecked(top / "instructor", course, "collect", "midterm")
     return {"course": course, "collected": collected, "real": real}
 
@@ -172,7 +190,9 @@ def test_collect_refuses_a_folder_not_owned_by_the_student_it_names(owned):
     result = owned["collected"]
     log = result.stdout + result.stderr
     assert result.returncode != 0, "a refusal is an error, not a warning"
-    assert "claims to be submitted by 'daemon'" in log and "claims to be submitted by 'nobody'" in log
+    assert (
+        "claims to be submitted by 'daemon'" in log and "claims to be submitted by 'nobody'" in log
+    )
     submitted = owned["course"] / "submitted"
     assert not (submitted / "daemon" / "midterm").exists(), "daemon's forged folder was collected"
     timestamp = (submitted / "nobody" / "midterm" / "timestamp.txt").read_text()

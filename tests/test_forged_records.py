@@ -35,8 +35,22 @@ def graded(tmp_path_factory):
     example_class.build(course, STUDENTS)
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "coursepack.grade_class", ASSIGNMENT, "--no-progress", "--workers", "1"],
-                          cwd=course, env=env, capture_output=True, text=True, timeout=WALL_CLOCK_LIMIT)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "coursepack.grade_class",
+            ASSIGNMENT,
+            "--no-progress",
+            "--workers",
+            "1",
+        ],
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=WALL_CLOCK_LIMIT,
+    )
     return {"course": course, "done": done, "seconds": time.monotonic() - started}
 
 
@@ -46,19 +60,28 @@ def rows(path: Path) -> list[dict]:
 
 
 def test_the_class_is_graded_in_time(graded):
-    assert graded["done"].returncode == 0, graded["done"].stdout[-3000:] + graded["done"].stderr[-3000:]
+    assert graded["done"].returncode == 0, (
+        graded["done"].stdout[-3000:] + graded["done"].stderr[-3000:]
+    )
     assert graded["seconds"] < WALL_CLOCK_LIMIT
 
 
 def test_the_forger_scores_no_better_than_the_honest_wrong_answer(graded):
-    scores = {row["student"]: row for row in rows(graded["course"] / "reports" / ASSIGNMENT / "scores.csv")}
-    assert float(scores["attack-forged-records"][NOTEBOOK]) <= float(scores["attack-baseline-wrong"][NOTEBOOK])
+    scores = {
+        row["student"]: row
+        for row in rows(graded["course"] / "reports" / ASSIGNMENT / "scores.csv")
+    }
+    assert float(scores["attack-forged-records"][NOTEBOOK]) <= float(
+        scores["attack-baseline-wrong"][NOTEBOOK]
+    )
 
 
 def test_the_report_counts_only_the_graders_records(graded):
     reports = graded["course"] / "reports" / ASSIGNMENT
     checks = rows(reports / "checks.csv")
-    registered = {(cell, check.name) for cell, cell_checks in QUESTION.cells.items() for check in cell_checks}
+    registered = {
+        (cell, check.name) for cell, cell_checks in QUESTION.cells.items() for check in cell_checks
+    }
     assert {(row["cell"], row["check"]) for row in checks} == registered
     assert all(row["submissions"] == str(len(STUDENTS)) for row in checks), checks
     recurrence = next(row for row in checks if row["check"] == "ema_follows_the_recurrence")
@@ -67,19 +90,24 @@ def test_the_report_counts_only_the_graders_records(graded):
 
 
 def test_no_student_output_keeps_metadata(graded):
-    path = graded["course"] / "autograded" / "attack-forged-records" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+    path = (
+        graded["course"] / "autograded" / "attack-forged-records" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+    )
     for cell in json.loads(path.read_text())["cells"]:
         if cell["cell_type"] == "code" and not cell["metadata"].get("nbgrader", {}).get("grade"):
             assert all(not output.get("metadata") for output in cell["outputs"]), cell["outputs"]
 
 
-@pytest.mark.parametrize("forged", [
-    "not a list",
-    [{"check": "ema_follows_the_recurrence", "points": "1", "earned": 1}],
-    [{"check": "made_up", "points": 1, "earned": 1}],
-    [{"check": "ema_follows_the_recurrence", "points": 1.0, "earned": 99.0}],
-    [["check", "points", "earned"]],
-])
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "not a list",
+        [{"check": "ema_follows_the_recurrence", "points": "1", "earned": 1}],
+        [{"check": "made_up", "points": 1, "earned": 1}],
+        [{"check": "ema_follows_the_recurrence", "points": 1.0, "earned": 99.0}],
+        [["check", "points", "earned"]],
+    ],
+)
 def test_a_forged_test_cell_record_is_rejected_not_counted(graded, tmp_path, forged):
     """Edited after grading (as if the sanitiser had been bypassed): the report neither crashes
     nor counts it, and says which cell it rejected."""
@@ -88,12 +116,17 @@ def test_a_forged_test_cell_record_is_rejected_not_counted(graded, tmp_path, for
     notebook = json.loads(source.read_text())
     for cell in notebook["cells"]:
         if cell["metadata"].get("nbgrader", {}).get("grade_id") == "q1_ema_tests":
-            next(o for o in cell["outputs"] if o["output_type"] == "execute_result")["metadata"] = {"graders": {"checks": forged}}
+            next(o for o in cell["outputs"] if o["output_type"] == "execute_result")["metadata"] = {
+                "graders": {"checks": forged}
+            }
     target = tmp_path / "autograded" / "forger" / ASSIGNMENT
     target.mkdir(parents=True)
     (target / source.name).write_text(json.dumps(notebook))
-    checks, rejected = class_report.read_checks(tmp_path, ASSIGNMENT, ["forger"], f"sqlite:///{course / 'gradebook.db'}",
-                                                "dnn-math")
-    assert [line.split(":")[0] for line in rejected] == [f"forger/{NOTEBOOK}/q1_ema_tests"], rejected
+    checks, rejected = class_report.read_checks(
+        tmp_path, ASSIGNMENT, ["forger"], f"sqlite:///{course / 'gradebook.db'}", "dnn-math"
+    )
+    assert [line.split(":")[0] for line in rejected] == [f"forger/{NOTEBOOK}/q1_ema_tests"], (
+        rejected
+    )
     assert not [c for c in checks if c.cell == "q1_ema_tests"]
     assert {c.cell for c in checks} == set(QUESTION.cells) - {"q1_ema_tests"}

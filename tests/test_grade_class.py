@@ -32,12 +32,15 @@ from tests.support import ROOT
 
 ASSIGNMENT = "midterm"
 ENV = dict(os.environ, PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}")
-WRONG_EMA = "def ema(g, beta):\n    return torch.zeros((g.shape[0] + 1, *g.shape[1:]), dtype=g.dtype)\n"
+WRONG_EMA = (
+    "def ema(g, beta):\n    return torch.zeros((g.shape[0] + 1, *g.shape[1:]), dtype=g.dtype)\n"
+)
 KILL_KERNEL = "import os\nos._exit(1)\n"
 
 
 def submit(course: Path, student: str, ema_cell: str | None = "reference") -> Path:
-    """Submit q1: the reference answers, with the ``ema`` cell replaced unless "reference"; None = blank."""
+    """Submit q1: the reference answers, with the ``ema`` cell replaced unless "reference"; None =
+    blank."""
     release = course / "release" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
     target = course / "submitted" / student / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -61,7 +64,13 @@ def grade_class(course: Path, *args: str) -> subprocess.CompletedProcess:
 def read_csv(path: Path) -> dict[str, dict]:
     with path.open() as file:
         rows = list(csv.DictReader(file))
-    key = "student_id" if rows and "student_id" in rows[0] else "student" if rows and "student" in rows[0] else None
+    key = (
+        "student_id"
+        if rows and "student_id" in rows[0]
+        else "student"
+        if rows and "student" in rows[0]
+        else None
+    )
     return {row[key]: row for row in rows} if key else {i: row for i, row in enumerate(rows)}
 
 
@@ -71,7 +80,8 @@ def autograded_points(course: Path) -> float:
     return sum(
         float(cell.metadata["nbgrader"]["points"])
         for cell in notebook.cells
-        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")
+        if cell.cell_type == "code"
+        and cell.metadata.get("nbgrader", {}).get("grade")
         and not cell.metadata["nbgrader"].get("solution")
     )
 
@@ -82,7 +92,9 @@ def gradebook_scores(db_url: str) -> dict[str, dict[str, float | None]]:
 
     with Gradebook(db_url, "dnn-math") as gradebook:
         return {
-            submission.student_id: {grade.name: grade.auto_score for nb in submission.notebooks for grade in nb.grades}
+            submission.student_id: {
+                grade.name: grade.auto_score for nb in submission.notebooks for grade in nb.grades
+            }
             for submission in gradebook.assignment_submissions(ASSIGNMENT)
         }
 
@@ -101,11 +113,17 @@ def course(base_course: Path, tmp_path: Path) -> Path:
 
 
 def test_grades_the_class_reports_failures_and_resumes(course: Path):
-    for student, cell in [("reference", "reference"), ("blank", None), ("wrong-ema", WRONG_EMA),
-                          ("kernel-killer", KILL_KERNEL)]:
+    for student, cell in [
+        ("reference", "reference"),
+        ("blank", None),
+        ("wrong-ema", WRONG_EMA),
+        ("kernel-killer", KILL_KERNEL),
+    ]:
         submit(course, student, cell)
     (course / "submitted" / "not-a-notebook" / ASSIGNMENT).mkdir(parents=True)
-    (course / "submitted" / "not-a-notebook" / ASSIGNMENT / f"{NOTEBOOK}.ipynb").write_text("{ this is not JSON")
+    (course / "submitted" / "not-a-notebook" / ASSIGNMENT / f"{NOTEBOOK}.ipynb").write_text(
+        "{ this is not JSON"
+    )
 
     done = grade_class(course, "--workers", "2")
 
@@ -117,21 +135,30 @@ def test_grades_the_class_reports_failures_and_resumes(course: Path):
     reports = course / "reports" / ASSIGNMENT
     scores = read_csv(reports / "scores.csv")
     assert {s: r["status"] for s, r in scores.items()} == {
-        "reference": "graded", "blank": "graded", "wrong-ema": "graded", "kernel-killer": "graded",
-        "not-a-notebook": "failed"}
+        "reference": "graded",
+        "blank": "graded",
+        "wrong-ema": "graded",
+        "kernel-killer": "graded",
+        "not-a-notebook": "failed",
+    }
     assert float(scores["reference"][NOTEBOOK]) == full
     assert float(scores["blank"]["score"]) == 0
     assert 0 < float(scores["wrong-ema"][NOTEBOOK]) < full
-    assert 0 < float(scores["kernel-killer"][NOTEBOOK]) < float(scores["wrong-ema"][NOTEBOOK]), \
+    assert 0 < float(scores["kernel-killer"][NOTEBOOK]) < float(scores["wrong-ema"][NOTEBOOK]), (
         "a dead kernel costs the cells that needed it; the formulas are still graded"
+    )
     assert scores["not-a-notebook"]["score"] == ""
 
     graded = gradebook_scores(f"sqlite:///{course / 'gradebook.db'}")
     for student in ("reference", "blank", "wrong-ema", "kernel-killer"):
-        assert graded[student] and all(score is not None for name, score in graded[student].items()
-                                       if name.endswith("_tests")), (student, graded[student])
+        assert graded[student] and all(
+            score is not None for name, score in graded[student].items() if name.endswith("_tests")
+        ), (student, graded[student])
         assert (course / "feedback" / student / ASSIGNMENT / f"{NOTEBOOK}.html").exists()
-    assert sum(graded["reference"][cell] for cell in graded["reference"] if cell.endswith("_tests")) == full
+    assert (
+        sum(graded["reference"][cell] for cell in graded["reference"] if cell.endswith("_tests"))
+        == full
+    )
 
     exported = read_csv(reports / "grades.csv")
     assert sorted(exported) == sorted(scores), "nbgrader's export: one row per student"
@@ -140,11 +167,15 @@ def test_grades_the_class_reports_failures_and_resumes(course: Path):
     from graders.midterm.q1_ema import QUESTION
 
     checks = list(csv.DictReader((reports / "checks.csv").open()))
-    registered = {(cell, check.name) for cell, cell_checks in QUESTION.cells.items() for check in cell_checks}
+    registered = {
+        (cell, check.name) for cell, cell_checks in QUESTION.cells.items() for check in cell_checks
+    }
     assert {(row["cell"], row["check"]) for row in checks} == registered
     for row in checks:
         assert row["submissions"] == "4", row
-        assert 1 <= int(row["failed"]) <= 3, f"the blank notebook fails every check, the reference none: {row}"
+        assert 1 <= int(row["failed"]) <= 3, (
+            f"the blank notebook fails every check, the reference none: {row}"
+        )
     recurrence = next(row for row in checks if row["check"] == "ema_follows_the_recurrence")
     assert recurrence["failed"] == "3", "blank, wrong-ema and kernel-killer all lose it"
 
@@ -155,8 +186,10 @@ def test_grades_the_class_reports_failures_and_resumes(course: Path):
 
     # Second run: blank resubmits (a wrong ema), the broken submission is withdrawn.
     autograded = course / "autograded"
-    before = {s: (autograded / s / ASSIGNMENT / f"{NOTEBOOK}.ipynb").stat().st_mtime_ns
-              for s in ("reference", "wrong-ema", "kernel-killer")}
+    before = {
+        s: (autograded / s / ASSIGNMENT / f"{NOTEBOOK}.ipynb").stat().st_mtime_ns
+        for s in ("reference", "wrong-ema", "kernel-killer")
+    }
     submit(course, "blank", WRONG_EMA)
     shutil.rmtree(course / "submitted" / "not-a-notebook")
 
@@ -165,7 +198,9 @@ def test_grades_the_class_reports_failures_and_resumes(course: Path):
     assert done.returncode == 0
     assert "4 submissions of midterm: 1 to grade, 3 already graded and unchanged" in done.stdout
     assert "graded 1, skipped 3 (unchanged), failed 0" in done.stdout
-    assert before == {s: (autograded / s / ASSIGNMENT / f"{NOTEBOOK}.ipynb").stat().st_mtime_ns for s in before}
+    assert before == {
+        s: (autograded / s / ASSIGNMENT / f"{NOTEBOOK}.ipynb").stat().st_mtime_ns for s in before
+    }
     scores = read_csv(reports / "scores.csv")
     assert scores["blank"]["status"] == "graded" and scores["reference"]["status"] == "skipped"
     assert scores["blank"][NOTEBOOK] == scores["wrong-ema"][NOTEBOOK]
@@ -173,18 +208,33 @@ def test_grades_the_class_reports_failures_and_resumes(course: Path):
 
 def test_an_interrupted_run_keeps_what_it_finished(course: Path):
     submit(course, "a-quick", WRONG_EMA)
-    submit(course, "b-slow", "import time\ntime.sleep(10)\n" + WRONG_EMA)  # still running when interrupted
-    command = [sys.executable, "-m", "coursepack.grade_class", ASSIGNMENT, "--no-progress", "--workers", "1"]
-    run = subprocess.Popen(command, cwd=course, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # still running when interrupted
+    submit(course, "b-slow", "import time\ntime.sleep(10)\n" + WRONG_EMA)
+    command = [
+        sys.executable,
+        "-m",
+        "coursepack.grade_class",
+        ASSIGNMENT,
+        "--no-progress",
+        "--workers",
+        "1",
+    ]
+    run = subprocess.Popen(
+        command, cwd=course, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     records = course / "autograded"
     deadline = time.monotonic() + 600
-    while not list(records.glob(f"*/{ASSIGNMENT}.grade_class.json")) and time.monotonic() < deadline:
+    while (
+        not list(records.glob(f"*/{ASSIGNMENT}.grade_class.json")) and time.monotonic() < deadline
+    ):
         time.sleep(0.2)
     run.send_signal(signal.SIGINT)
     output = run.communicate(timeout=120)[0]
     print(output)
     assert run.returncode != 0 and "interrupted" in output
-    assert [path.parent.name for path in records.glob(f"*/{ASSIGNMENT}.grade_class.json")] == ["a-quick"]
+    assert [path.parent.name for path in records.glob(f"*/{ASSIGNMENT}.grade_class.json")] == [
+        "a-quick"
+    ]
 
     done = grade_class(course)
 
@@ -199,8 +249,11 @@ def test_an_interrupted_run_keeps_what_it_finished(course: Path):
 
 
 @pytest.mark.parametrize("locked", [True, False], ids=["with-lock", "without-lock-control"])
-def test_gradebook_writers_queue_on_the_lock_instead_of_failing(tmp_path: Path, locked: bool, monkeypatch):
-    """A write that waits longer than SQLite's 5 s busy timeout fails, unless sessions hold the lock."""
+def test_gradebook_writers_queue_on_the_lock_instead_of_failing(
+    tmp_path: Path, locked: bool, monkeypatch
+):
+    """A write that waits longer than SQLite's 5 s busy timeout fails, unless sessions hold the
+    lock."""
     from nbgrader.api import Gradebook
 
     monkeypatch.setenv("PATH", ENV["PATH"])  # nbgrader runs `alembic` to create a gradebook
@@ -208,8 +261,12 @@ def test_gradebook_writers_queue_on_the_lock_instead_of_failing(tmp_path: Path, 
     Gradebook(db_url, "dnn-math").close()
     ready, result = str(tmp_path / "ready"), str(tmp_path / "result")
     context = multiprocessing.get_context("spawn")
-    holder = context.Process(target=gradebook_sessions.hold_write_lock, args=(db_url, locked, ready, 7.0))
-    writer = context.Process(target=gradebook_sessions.write_student, args=(db_url, locked, ready, result))
+    holder = context.Process(
+        target=gradebook_sessions.hold_write_lock, args=(db_url, locked, ready, 7.0)
+    )
+    writer = context.Process(
+        target=gradebook_sessions.write_student, args=(db_url, locked, ready, result)
+    )
     holder.start()
     writer.start()
     holder.join(120)
@@ -232,9 +289,14 @@ def postgres_server():
     """The URL of a PostgreSQL server started by .ci/setup-postgres.sh for this module."""
     folder = tempfile.mkdtemp(prefix="coursepack-postgres-")
     script = ROOT / ".ci" / "setup-postgres.sh"
-    started = subprocess.run(["bash", str(script), "start", folder], capture_output=True, text=True, timeout=600)
+    started = subprocess.run(
+        ["bash", str(script), "start", folder], capture_output=True, text=True, timeout=600
+    )
     if started.returncode != 0:
-        message = f"PostgreSQL COULD NOT BE STARTED, the PostgreSQL tests are SKIPPED:\n{started.stderr[-2000:]}"
+        message = (
+            "PostgreSQL COULD NOT BE STARTED, the PostgreSQL tests are "
+            f"SKIPPED:\n{started.stderr[-2000:]}"
+        )
         warnings.warn(message)
         print(message, file=sys.stderr)
         pytest.skip(message)
@@ -254,11 +316,20 @@ def postgres_url(postgres_server: str) -> str:
     connection.cursor().execute(f"CREATE DATABASE {name}")
     connection.close()
     # SQLAlchemy 2.1 reads a bare postgresql:// as psycopg 3; the course uses psycopg2.
-    return postgres_server.replace("postgresql://", "postgresql+psycopg2://").rsplit("/", 1)[0] + f"/{name}"
+    return (
+        postgres_server.replace("postgresql://", "postgresql+psycopg2://").rsplit("/", 1)[0]
+        + f"/{name}"
+    )
 
 
 def test_grades_into_postgresql(course: Path, postgres_url: str):
-    nbgrader(course, "generate_assignment", ASSIGNMENT, "--force", f"--CourseDirectory.db_url={postgres_url}")
+    nbgrader(
+        course,
+        "generate_assignment",
+        ASSIGNMENT,
+        "--force",
+        f"--CourseDirectory.db_url={postgres_url}",
+    )
     (course / "gradebook.db").unlink()
     submit(course, "reference")
     submit(course, "wrong-ema", WRONG_EMA)
@@ -277,7 +348,7 @@ def test_grades_into_postgresql(course: Path, postgres_url: str):
     assert float(exported["reference"]["score"]) == full
 
 
-# ------------------------------------------------------------------ an existing Dask cluster, an LMS download
+# -------------------------------------------------------- an existing Dask cluster, an LMS download
 
 
 @pytest.fixture
@@ -289,17 +360,51 @@ def dask_cluster(tmp_path: Path):
 
     scheduler_file = tmp_path / "scheduler.json"
     env = {k: v for k, v in ENV.items() if k != "PYTHONPATH"}
-    common = dict(cwd=tmp_path, env=env, start_new_session=True,
-                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    processes = [subprocess.Popen([str(VENV_BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
-                                   "--no-dashboard", "--scheduler-file", str(scheduler_file)], **common)]
+    common = dict(
+        cwd=tmp_path,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    processes = [
+        subprocess.Popen(
+            [
+                str(VENV_BIN / "dask"),
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--no-dashboard",
+                "--scheduler-file",
+                str(scheduler_file),
+            ],
+            **common,
+        )
+    ]
     try:
         deadline = time.monotonic() + 120
         while not scheduler_file.exists() and time.monotonic() < deadline:
             time.sleep(0.2)
-        processes.append(subprocess.Popen(
-            [str(VENV_BIN / "dask"), "worker", "--scheduler-file", str(scheduler_file), "--nworkers", "2",
-             "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1"], **common))
+        processes.append(
+            subprocess.Popen(
+                [
+                    str(VENV_BIN / "dask"),
+                    "worker",
+                    "--scheduler-file",
+                    str(scheduler_file),
+                    "--nworkers",
+                    "2",
+                    "--nthreads",
+                    "1",
+                    "--no-dashboard",
+                    "--host",
+                    "127.0.0.1",
+                ],
+                **common,
+            )
+        )
         with Client(scheduler_file=str(scheduler_file), timeout=60) as client:
             client.wait_for_workers(2, timeout=120)
             address = client.scheduler.address
@@ -314,12 +419,16 @@ def dask_cluster(tmp_path: Path):
                 os.killpg(process.pid, signal.SIGKILL)
 
 
-def test_collects_an_lms_zip_and_grades_on_an_existing_cluster(course: Path, tmp_path: Path, dask_cluster):
+def test_collects_an_lms_zip_and_grades_on_an_existing_cluster(
+    course: Path, tmp_path: Path, dask_cluster
+):
     address, worker_pids = dask_cluster
     download = tmp_path / "lms-download"
     download.mkdir()
     with zipfile.ZipFile(download / "submissions.zip", "w") as archive:
-        for number, (student, cell) in enumerate([("reference", "reference"), ("wrong-ema", WRONG_EMA)]):
+        for number, (student, cell) in enumerate(
+            [("reference", "reference"), ("wrong-ema", WRONG_EMA)]
+        ):
             notebook = submit(course, student, cell)
             archive.write(notebook, f"{student}_{100 + number}_{5000 + number}_{NOTEBOOK}.ipynb")
     shutil.rmtree(course / "submitted")
@@ -335,5 +444,8 @@ def test_collects_an_lms_zip_and_grades_on_an_existing_cluster(course: Path, tmp
     assert 0 < float(scores["wrong-ema"]["score"]) < full
     from coursepack.grade_submission import read_record
 
-    pids = {read_record(course, ASSIGNMENT, student)["worker_pid"] for student in ("reference", "wrong-ema")}
+    pids = {
+        read_record(course, ASSIGNMENT, student)["worker_pid"]
+        for student in ("reference", "wrong-ema")
+    }
     assert pids <= worker_pids, "graded by the external cluster's worker processes"

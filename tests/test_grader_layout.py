@@ -24,8 +24,9 @@ QUESTIONS = {(p.parent.name, p.stem): load_question(p.stem, p.parent.name) for p
 
 
 def grader_packages() -> list[Path]:
-    return sorted(p for p in GRADERS.iterdir()
-                  if (p / "__init__.py").is_file() and p.name not in SHARED)
+    return sorted(
+        p for p in GRADERS.iterdir() if (p / "__init__.py").is_file() and p.name not in SHARED
+    )
 
 
 def test_every_assignment_has_a_grader_package_and_every_package_an_assignment():

@@ -27,7 +27,7 @@ HIDDEN = nbformat.read(ROOT / "source" / "midterm" / "q1_ema.ipynb", as_version=
 def midterm_hidden_block() -> str:
     """The fail-closed hidden block the midterm's test cells carry (every cell must end with it)."""
     source = next(c.source for c in HIDDEN.cells if is_autograded_test(c))
-    return source[source.index("### BEGIN HIDDEN TESTS"):]
+    return source[source.index("### BEGIN HIDDEN TESTS") :]
 
 
 def test_the_homework_has_its_two_notebooks_and_thirty_points():
@@ -35,8 +35,9 @@ def test_the_homework_has_its_two_notebooks_and_thirty_points():
     points = {}
     for notebook in NOTEBOOKS:
         nb = nbformat.read(ROOT / "source" / ASSIGNMENT / f"{notebook}.ipynb", as_version=4)
-        points[notebook] = sum(c.metadata.nbgrader.get("points", 0) for c in nb.cells
-                               if "nbgrader" in c.metadata)
+        points[notebook] = sum(
+            c.metadata.nbgrader.get("points", 0) for c in nb.cells if "nbgrader" in c.metadata
+        )
     assert points == {"hw1_adamw": 20, "hw1_bias_correction": 10}
 
 
@@ -98,7 +99,8 @@ def autograded(tmp_path_factory):
                 answers = example_class.reference_answers(course, notebook)
             else:
                 answers = example_class.read_answers(
-                    course / "examples" / "class" / student / f"{notebook}.py")
+                    course / "examples" / "class" / student / f"{notebook}.py"
+                )
             filled = example_class.fill(release / f"{notebook}.ipynb", answers)
             nbformat.write(filled, target / f"{notebook}.ipynb")
     nbgrader(course, "autograde", ASSIGNMENT, "--force")
@@ -125,8 +127,12 @@ def test_feedback_shows_the_verdicts_and_hides_the_grader(autograded):
         for notebook in notebooks:
             html = (autograded / "feedback" / student / ASSIGNMENT / f"{notebook}.html").read_text()
             assert "Autograded outside your notebook" in html, (student, notebook)
-            for leak in ["BEGIN HIDDEN TESTS", "NBGRADER_EXECUTION", "graders/core",
-                         "QUESTION.check"]:
+            for leak in [
+                "BEGIN HIDDEN TESTS",
+                "NBGRADER_EXECUTION",
+                "graders/core",
+                "QUESTION.check",
+            ]:
                 assert leak not in html, (student, notebook, leak)
     feedback = autograded / "feedback" / "hw1-mistake-adamw-decay-after-step" / ASSIGNMENT
     mistake = (feedback / "hw1_adamw.html").read_text()

@@ -27,11 +27,31 @@ FORMULAS = REFERENCE.cells["q1_formulas"]
 @pytest.mark.parametrize(
     "check, ema_source, message",
     [
-        (q1_ema.ema_follows_the_recurrence, RIGHT_EMA.replace("beta * m[step] + (1 - beta)", "beta * m[step] + beta"), "first mismatch"),
-        (q1_ema.ema_handles_batch_dimensions, "def ema(g, beta):\n    return torch.tensor([0.0] + [0.0] * g.shape[0], dtype=g.dtype)", "expected shape"),
-        (q1_ema.ema_of_no_steps_is_zero, "def ema(g, beta):\n    return g.clone() if g.shape[0] == 0 else None", "expected shape"),
-        (q1_ema.ema_keeps_the_dtype, RIGHT_EMA.replace("dtype=g.dtype", "dtype=torch.float64"), "expected dtype torch.float32"),
-        (q1_ema.ema_is_adams_first_moment, RIGHT_EMA.replace("m[step + 1] =", "m[step + 1] = 1e-9 +"), "Adam's exp_avg"),
+        (
+            q1_ema.ema_follows_the_recurrence,
+            RIGHT_EMA.replace("beta * m[step] + (1 - beta)", "beta * m[step] + beta"),
+            "first mismatch",
+        ),
+        (
+            q1_ema.ema_handles_batch_dimensions,
+            "def ema(g, beta):\n    return torch.tensor([0.0] + [0.0] * g.shape[0], dtype=g.dtype)",
+            "expected shape",
+        ),
+        (
+            q1_ema.ema_of_no_steps_is_zero,
+            "def ema(g, beta):\n    return g.clone() if g.shape[0] == 0 else None",
+            "expected shape",
+        ),
+        (
+            q1_ema.ema_keeps_the_dtype,
+            RIGHT_EMA.replace("dtype=g.dtype", "dtype=torch.float64"),
+            "expected dtype torch.float32",
+        ),
+        (
+            q1_ema.ema_is_adams_first_moment,
+            RIGHT_EMA.replace("m[step + 1] =", "m[step + 1] = 1e-9 +"),
+            "Adam's exp_avg",
+        ),
     ],
 )
 def test_each_ema_check_catches_its_mistake(check, ema_source, message):
@@ -49,7 +69,10 @@ def test_each_ema_check_catches_its_mistake(check, ema_source, message):
     ],
 )
 def test_each_formula_check_names_a_counterexample(check, name, wrong):
-    formulas = "\n".join(line for line in FORMULAS.splitlines() if not line.startswith(name)) + f"\n{name} = {wrong}"
+    formulas = (
+        "\n".join(line for line in FORMULAS.splitlines() if not line.startswith(name))
+        + f"\n{name} = {wrong}"
+    )
     failed = outcome(check, with_cells(q1_formulas=formulas))
     assert not failed.passed and f"`{name}`" in failed.message and "expected" in failed.message
 
@@ -106,7 +129,9 @@ def test_steps_cell_points_add_up_and_the_guessable_limit_is_a_small_share():
 )
 def test_each_step_check_names_its_step_and_a_counterexample(name, wrong):
     steps = "\n".join(line for line in STEPS.splitlines() if not line.startswith(name))
-    failed = outcome(steps_check(f"{name}_is_right"), with_cells(q1_steps=f"{steps}\n{name} = {wrong}"))
+    failed = outcome(
+        steps_check(f"{name}_is_right"), with_cells(q1_steps=f"{steps}\n{name} = {wrong}")
+    )
     assert not failed.passed and f"`{name}`" in failed.message and "expected" in failed.message
 
 
@@ -121,7 +146,9 @@ def test_induction_needs_a_recursion_not_the_closed_form_at_k_plus_one():
 
 
 def test_induction_gives_follow_through_credit_for_a_consistent_slip():
-    formulas = FORMULAS.replace("mean_mk = (1 - beta**k) * mu", "mean_mk = mu * (1 - beta**k) / (1 - beta)")
+    formulas = FORMULAS.replace(
+        "mean_mk = (1 - beta**k) * mu", "mean_mk = mu * (1 - beta**k) / (1 - beta)"
+    )
     steps = STEPS.replace("beta * M + (1 - beta) * mu", "beta * M + mu")
     answers = with_cells(q1_formulas=formulas, q1_steps=steps)
     assert outcome(steps_check(INDUCTION_MEAN), answers).passed
@@ -129,7 +156,9 @@ def test_induction_gives_follow_through_credit_for_a_consistent_slip():
 
 
 def test_induction_checks_the_base_case_and_the_step_separately():
-    off_by_one = FORMULAS.replace("mean_mk = (1 - beta**k) * mu", "mean_mk = (1 - beta**(k + 1)) * mu")
+    off_by_one = FORMULAS.replace(
+        "mean_mk = (1 - beta**k) * mu", "mean_mk = (1 - beta**(k + 1)) * mu"
+    )
     failed = outcome(steps_check(INDUCTION_MEAN), with_cells(q1_formulas=off_by_one))
     assert not failed.passed and failed.message.startswith("base case")
     wrong_power = FORMULAS.replace("(1 - beta**(2 * k))", "(1 - beta**k)")

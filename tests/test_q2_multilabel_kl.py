@@ -1,4 +1,5 @@
-"""Unit tests of question 2's grader: its references, its data, and each check on a right and a wrong answer.
+"""Unit tests of question 2's grader: its references, its data, and each check on a right and a
+wrong answer.
 
 The references are compared with the formulas written out in 50-digit mpmath; each check must
 pass the instructor's answer (under several seeds) and fail a minimal answer that breaks only
@@ -31,7 +32,12 @@ def check(name: str):
 
 def replace(function: str, body: str) -> str:
     """The reference answer with ``function`` redefined after it (a later def wins)."""
-    return REFERENCE + f"\n\ndef {function}(logits, Y):\n" + "\n".join("    " + line for line in body.splitlines()) + "\n"
+    return (
+        REFERENCE
+        + f"\n\ndef {function}(logits, Y):\n"
+        + "\n".join("    " + line for line in body.splitlines())
+        + "\n"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +54,10 @@ def mp_kl(logits, Y) -> float:
         total = mpmath.mpf(0)
         for f, row in zip(logits.tolist(), Y.tolist()):
             plus = mpmath.mpf(sum(1 for y in row if y > 0)) / len(row)
-            for share, mu in [(1 - plus, 1 / (1 + mpmath.exp(f))), (plus, 1 / (1 + mpmath.exp(-f)))]:
+            for share, mu in [
+                (1 - plus, 1 / (1 + mpmath.exp(f))),
+                (plus, 1 / (1 + mpmath.exp(-f))),
+            ]:
                 if share > 0:
                     total += share * mpmath.log(share / mu)
         return float(total / len(logits))
@@ -56,7 +65,11 @@ def mp_kl(logits, Y) -> float:
 
 def mp_logistic(logits, Y) -> float:
     with mpmath.workdps(50):
-        terms = [mpmath.log1p(mpmath.exp(-y * f)) for f, row in zip(logits.tolist(), Y.tolist()) for y in row]
+        terms = [
+            mpmath.log1p(mpmath.exp(-y * f))
+            for f, row in zip(logits.tolist(), Y.tolist())
+            for y in row
+        ]
         return float(mpmath.fsum(terms) / len(terms))
 
 
@@ -65,17 +78,28 @@ def test_references_match_the_formulas_written_out():
     for N, n, scale in [(1, 1, 1.0), (7, 3, 4.0), (5, 4, 5e3)]:
         logits = torch.randn(N, generator=rng, dtype=torch.float64) * scale
         Y = q2.labels(rng, N, n, torch.int64)
-        assert math.isclose(float(q2.reference_kl(logits, Y)), mp_kl(logits, Y), rel_tol=1e-12, abs_tol=1e-15)
-        assert math.isclose(float(q2.reference_logistic(logits, Y)), mp_logistic(logits, Y), rel_tol=1e-12)
+        assert math.isclose(
+            float(q2.reference_kl(logits, Y)), mp_kl(logits, Y), rel_tol=1e-12, abs_tol=1e-15
+        )
+        assert math.isclose(
+            float(q2.reference_logistic(logits, Y)), mp_logistic(logits, Y), rel_tol=1e-12
+        )
         # the theorem, on the references: KL = logistic + gap
         gap = float(q2.reference_gap(Y))
-        assert math.isclose(float(q2.reference_kl(logits, Y)), float(q2.reference_logistic(logits, Y)) + gap, rel_tol=1e-12, abs_tol=1e-12)
+        assert math.isclose(
+            float(q2.reference_kl(logits, Y)),
+            float(q2.reference_logistic(logits, Y)) + gap,
+            rel_tol=1e-12,
+            abs_tol=1e-12,
+        )
 
 
 def test_gap_of_unanimous_and_split_labels():
     """Entropy 0 for unanimous rows, log 2 for an even split."""
     assert float(q2.reference_gap(torch.tensor([[1, 1], [-1, -1]]))) == 0.0
-    assert math.isclose(float(q2.reference_gap(torch.tensor([[1, -1]]))), -math.log(2), rel_tol=1e-15)
+    assert math.isclose(
+        float(q2.reference_gap(torch.tensor([[1, -1]]))), -math.log(2), rel_tol=1e-15
+    )
 
 
 def test_reference_gradient_is_sigmoid_minus_share():
@@ -85,7 +109,9 @@ def test_reference_gradient_is_sigmoid_minus_share():
     plus = (Y > 0).to(torch.float64).mean(1)
     for reference in (q2.reference_kl, q2.reference_logistic):
         _, gradient = q2.with_gradient(reference, logits, Y)
-        torch.testing.assert_close(gradient, (torch.sigmoid(logits) - plus) / 3, rtol=1e-14, atol=1e-16)
+        torch.testing.assert_close(
+            gradient, (torch.sigmoid(logits) - plus) / 3, rtol=1e-14, atol=1e-16
+        )
 
 
 def test_labels_have_unanimous_and_mixed_rows_and_extreme_logits_reach_1e4():
@@ -122,8 +148,13 @@ def test_theorem_check_does_not_accept_an_infinite_objective():
     reversed_kl = """mu_minus, mu_plus = torch.sigmoid(-logits), torch.sigmoid(logits)
 minus = (Y < 0).sum(1).to(logits.dtype) / Y.shape[1]
 plus = (Y > 0).sum(1).to(logits.dtype) / Y.shape[1]
-return (mu_minus * (torch.log(mu_minus) - torch.log(minus)) + mu_plus * (torch.log(mu_plus) - torch.log(plus))).mean()"""
-    outcome = run_check(check("kl_minus_logistic_is_the_gap"), submission(replace("kl_objective", reversed_kl)))
+return (
+    mu_minus * (torch.log(mu_minus) - torch.log(minus))
+    + mu_plus * (torch.log(mu_plus) - torch.log(plus))
+).mean()"""
+    outcome = run_check(
+        check("kl_minus_logistic_is_the_gap"), submission(replace("kl_objective", reversed_kl))
+    )
     assert not outcome.passed and "expected a finite value" in outcome.message, outcome.message
 
 
@@ -143,13 +174,16 @@ NAIVE_GAP = "p * sp.log(p) + (1 - p) * sp.log(1 - p)"
 
 def test_a_gap_written_without_zero_log_zero_still_counts_inside_the_interval():
     """Only the ends p = 0, 1 need the convention; the gap is compared for 0 < p < 1."""
-    outcome = run_check(check("gap_point_is_minus_the_entropy_in_p_alone"),
-                        steps_submission(gap_point=NAIVE_GAP))
+    outcome = run_check(
+        check("gap_point_is_minus_the_entropy_in_p_alone"), steps_submission(gap_point=NAIVE_GAP)
+    )
     assert outcome.passed, outcome.message
 
 
 def test_the_fit_together_check_needs_a_divergence_that_depends_on_f():
     """All-zero steps fit together trivially; they earn nothing there."""
     zeros = {name: "sp.Integer(0)" for name in ["nll_plus", "nll_minus", "kl_point", "gap_point"]}
-    outcome = run_check(check("your_steps_give_the_theorem_for_one_point"), steps_submission(**zeros))
+    outcome = run_check(
+        check("your_steps_give_the_theorem_for_one_point"), steps_submission(**zeros)
+    )
     assert not outcome.passed and "does not contain f" in outcome.message

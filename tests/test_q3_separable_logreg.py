@@ -1,4 +1,5 @@
-"""Unit tests of question 3's grader: the trusted loss, the data generators, and each check on a right and a wrong answer."""
+"""Unit tests of question 3's grader: the trusted loss, the data generators, and each check on a
+right and a wrong answer."""
 
 import math
 
@@ -26,12 +27,17 @@ def check(name: str):
 
 
 def loss_answer(expression: str) -> str:
-    """A logistic_loss returning ``expression`` of the margins z, with the reference scale_for_epsilon."""
-    return f"def logistic_loss(a, b, X, Y):\n    z = Y * (X @ a + b)\n    return {expression}\n\n\n{REFERENCE_SCALE}"
+    """A logistic_loss returning ``expression`` of the margins z, with the reference
+    scale_for_epsilon."""
+    return (
+        "def logistic_loss(a, b, X, Y):\n    z = Y * (X @ a + b)\n    return "
+        f"{expression}\n\n\n{REFERENCE_SCALE}"
+    )
 
 
 def scale_answer(expression: str) -> str:
-    """A scale_for_epsilon returning ``expression`` of t (smallest margin), N and eps, with the reference loss."""
+    """A scale_for_epsilon returning ``expression`` of t (smallest margin), N and eps, with the
+    reference loss."""
     return (
         f"{REFERENCE_LOSS}\n\ndef scale_for_epsilon(a, b, X, Y, eps):\n"
         f"    t = float((Y * (X @ a + b)).min())\n    N = X.shape[0]\n    return {expression}\n"
@@ -47,11 +53,16 @@ def reference():
 
 
 def test_exact_loss_at_known_points():
-    """log 2 at z = 0; 1e4 (+ e^-1e4) at z = -1e4; e^-700 (to 1e-16 relative) at z = 700; scaling by C."""
+    """log 2 at z = 0; 1e4 (+ e^-1e4) at z = -1e4; e^-700 (to 1e-16 relative) at z = 700; scaling by
+    C."""
     assert q3.exact_loss(torch.tensor([0.0])) == math.log(2)
     assert q3.exact_loss(torch.tensor([-1e4], dtype=torch.float64)) == 1e4
-    assert math.isclose(q3.exact_loss(torch.tensor([700.0], dtype=torch.float64)), math.exp(-700), rel_tol=1e-15)
-    assert q3.exact_loss(torch.tensor([1.0, 2.0], dtype=torch.float64), 3.0) == q3.exact_loss(torch.tensor([3.0, 6.0], dtype=torch.float64))
+    assert math.isclose(
+        q3.exact_loss(torch.tensor([700.0], dtype=torch.float64)), math.exp(-700), rel_tol=1e-15
+    )
+    assert q3.exact_loss(torch.tensor([1.0, 2.0], dtype=torch.float64), 3.0) == q3.exact_loss(
+        torch.tensor([3.0, 6.0], dtype=torch.float64)
+    )
 
 
 def test_data_with_margins_has_exactly_those_margins():
@@ -99,7 +110,9 @@ def test_seed_construction_fails_only_above_log_2():
     (log 2, 1) with N = 1 tells it apart, and the check tries it."""
     seed = submission(scale_answer("-math.log(math.expm1(eps / N)) / t"))
     outcome = run_check(check("scale_for_epsilon_reaches_eps"), seed)
-    assert not outcome.passed and "N=1" in outcome.message and "C > 0" in outcome.message, outcome.message
+    assert not outcome.passed and "N=1" in outcome.message and "C > 0" in outcome.message, (
+        outcome.message
+    )
     assert run_check(check("scale_for_epsilon_with_a_point_near_the_boundary"), seed).passed
 
 
@@ -111,7 +124,8 @@ def test_check_passes_the_reference_under_several_seeds(name, reference):
 
 
 def test_scale_at_the_exact_boundary_of_the_bound_is_accepted_only_when_strict():
-    """C with e^{-Ct} = expm1(eps/N) exactly makes every term <= eps/N: below eps unless all margins equal t."""
+    """C with e^{-Ct} = expm1(eps/N) exactly makes every term <= eps/N: below eps unless all margins
+    equal t."""
     boundary = submission(scale_answer("-math.log(math.expm1(eps / N)) / t"))
     outcome = run_check(check("scale_for_epsilon_with_a_point_near_the_boundary"), boundary)
     assert outcome.passed, outcome.message

@@ -9,77 +9,53 @@ their verdicts in the same run. One `nbgrader autograde` of a question-4-only co
 under a wall-clock limit.
 """
 
-import os
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
-from nbgrader.api import Gradebook
 
-from coursepack import example_class
-from coursepack.course import BIN, copy_course, nbgrader
+from tests import attack_runs
 from tests.support import ROOT
 
 NOTEBOOK = "q4_log_softmax"
-ATTACKS = sorted(p.parent.name for p in (ROOT / "examples" / "class").glob(f"attack-q4-*/{NOTEBOOK}.py"))
-HONEST = ["q4-mistake-no-max-shift", "q4-mistake-only-max-shift", "q4-alt-steps-log-of-ratio",
-          "q4-mistake-steps-max-shift"]
+ATTACKS = sorted(
+    p.parent.name for p in (ROOT / "examples" / "class").glob(f"attack-q4-*/{NOTEBOOK}.py")
+)
+HONEST = [
+    "q4-mistake-no-max-shift",
+    "q4-mistake-only-max-shift",
+    "q4-alt-steps-log-of-ratio",
+    "q4-mistake-steps-max-shift",
+]
 STUDENTS = ["reference", *HONEST, *ATTACKS]
 #: Wall-clock limit of the one autograde run (about 10 s per student on a loaded machine).
 AUTOGRADE_LIMIT = 900
 
 
-def question_4_course(target: Path) -> Path:
-    """A copy of the course with question 4 only in source/ and release/, generated."""
-    course = copy_course(target)
-    for folder in ["source", "release"]:
-        for path in (course / folder / "midterm").iterdir():
-            if path.stem != NOTEBOOK:
-                shutil.rmtree(path) if path.is_dir() else path.unlink()
-    nbgrader(course, "generate_assignment", "midterm", "--force")
-    return course
+graded = attack_runs.graded_fixture(NOTEBOOK, STUDENTS, AUTOGRADE_LIMIT)
 
 
-@pytest.fixture(scope="module")
-def scores(tmp_path_factory) -> dict:
-    """{student: {test cell: (score, max)}} after one real autograde run."""
-    course = question_4_course(tmp_path_factory.mktemp("q4course"))
-    example_class.build(course, STUDENTS)
-    env = dict(os.environ, PATH=f"{BIN}:{os.environ['PATH']}")
-    subprocess.run([str(BIN / "nbgrader"), "autograde", "midterm", f"--notebook={NOTEBOOK}", "--force"],
-                   cwd=course, env=env, capture_output=True, text=True, timeout=AUTOGRADE_LIMIT)
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        return {
-            student: {
-                grade.name: (grade.score, grade.max_score)
-                for notebook in gradebook.find_submission("midterm", student).notebooks
-                for grade in notebook.grades
-                if grade.cell_type == "code"
-            }
-            for student in STUDENTS
-        }
+def test_the_batch_completes_in_time(graded):
+    attack_runs.expect_completed(graded, AUTOGRADE_LIMIT)
 
 
-def answers(student: str) -> example_class.Answers:
-    return example_class.read_answers(ROOT / "examples" / "class" / student / f"{NOTEBOOK}.py")
-
-
-def test_the_reference_scores_full(scores):
-    assert scores["reference"] and all(score == top for score, top in scores["reference"].values()), scores["reference"]
+def test_the_reference_scores_full(graded):
+    reference = graded.scores("reference")
+    assert reference and all(score == top for score, top in reference.values()), reference
 
 
 @pytest.mark.parametrize("student", HONEST + ATTACKS)
-def test_expectations_hold_through_nbgrader(scores, student):
-    for cell, expected in answers(student).expect.items():
-        score, top = scores[student][cell]
-        assert {"full": score == top, "zero": score == 0, "partial": 0 < score < top,
-                "less": score < top}[expected], (cell, expected, score, top)
+def test_expectations_hold_through_nbgrader(graded, student):
+    scores = graded.scores(student)
+    for cell, expected in attack_runs.answers(student, NOTEBOOK).expect.items():
+        score, top = scores[cell]
+        assert {
+            "full": score == top,
+            "zero": score == 0,
+            "partial": 0 < score < top,
+            "less": score < top,
+        }[expected], (cell, expected, score, top)
 
 
 @pytest.mark.parametrize("student", ATTACKS)
-def test_an_attack_scores_no_better_than_its_baseline(scores, student):
-    baseline = answers(student).baseline
+def test_an_attack_scores_no_better_than_its_baseline(graded, student):
+    baseline = attack_runs.answers(student, NOTEBOOK).baseline
     assert baseline in HONEST, f"{student} names no honest baseline graded here"
-    total = sum(score for score, _ in scores[student].values())
-    assert total <= sum(score for score, _ in scores[baseline].values())
+    assert graded.total(student) <= graded.total(baseline)

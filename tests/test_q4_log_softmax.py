@@ -28,7 +28,9 @@ def log_softmax(z, dim=-1):
 
 
 def submit(code: str):
-    answers = example_class.Answers("unit", "q4_log_softmax", {"q4_log_softmax": textwrap.dedent(code)})
+    answers = example_class.Answers(
+        "unit", "q4_log_softmax", {"q4_log_softmax": textwrap.dedent(code)}
+    )
     return submission_for(answers)[1]
 
 
@@ -45,7 +47,10 @@ def watched(code: str, z=None, **kwargs):
 
 def test_points_match_the_notebook():
     assert autograded_cells("q4_log_softmax") == {CELL: 5, "q4_steps_tests": 3}
-    assert {cell: q4.QUESTION.points(cell) for cell in q4.QUESTION.cells} == {CELL: 5, "q4_steps_tests": 3}
+    assert {cell: q4.QUESTION.points(cell) for cell in q4.QUESTION.cells} == {
+        CELL: 5,
+        "q4_steps_tests": 3,
+    }
 
 
 @pytest.mark.parametrize("check", [c.name for c in q4.QUESTION.cells[CELL]])
@@ -77,13 +82,19 @@ def test_moderate_entries_pass_the_naive_formula_but_1e4_does_not():
     assert outcome("matches_torch_along_the_last_dim", NO_SHIFT).passed
     assert outcome("respects_every_dim", NO_SHIFT).passed
     failed = outcome("accurate_for_entries_near_1e4", NO_SHIFT)
-    assert not failed.passed and "expected a finite value" in failed.message and "near +1e4" in failed.message
+    assert (
+        not failed.passed
+        and "expected a finite value" in failed.message
+        and "near +1e4" in failed.message
+    )
 
 
 def test_entries_differing_by_1e4_catch_the_log_of_probabilities():
     assert outcome("accurate_for_entries_near_1e4", LOG_OF_PROBABILITIES).passed
     failed = outcome("accurate_when_entries_differ_by_1e4", LOG_OF_PROBABILITIES)
-    assert not failed.passed and "-inf" in failed.message and "differ by up to 1e4" in failed.message
+    assert (
+        not failed.passed and "-inf" in failed.message and "differ by up to 1e4" in failed.message
+    )
 
 
 def test_a_square_shape_catches_silent_broadcasting():
@@ -98,9 +109,15 @@ def test_the_default_dim_is_the_last():
 
 def test_dtype_is_kept_in_both_directions():
     to64 = REFERENCE.replace("shifted = z -", "z = z.double()\n    shifted = z -")
-    assert "expected dtype torch.float32, got torch.float64" in outcome("keeps_the_dtype", to64).message
+    assert (
+        "expected dtype torch.float32, got torch.float64"
+        in outcome("keeps_the_dtype", to64).message
+    )
     to32 = REFERENCE.replace("shifted = z -", "z = z.float()\n    shifted = z -")
-    assert "expected dtype torch.float64, got torch.float32" in outcome("matches_torch_along_the_last_dim", to32).message
+    assert (
+        "expected dtype torch.float64, got torch.float32"
+        in outcome("matches_torch_along_the_last_dim", to32).message
+    )
 
 
 def test_idempotence_is_checked_on_the_students_own_function():
@@ -113,7 +130,10 @@ def test_idempotence_is_checked_on_the_students_own_function():
     failed = outcome("is_idempotent", max_not_added_back)
     assert not failed.passed and "compared with log_softmax applied once" in failed.message
     # Wrong but idempotent (only the max removed): the theorem's check alone cannot tell.
-    assert outcome("is_idempotent", "def log_softmax(z, dim=-1):\n    return z - z.amax(dim=dim, keepdim=True)\n").passed
+    assert outcome(
+        "is_idempotent",
+        "def log_softmax(z, dim=-1):\n    return z - z.amax(dim=dim, keepdim=True)\n",
+    ).passed
 
 
 def test_an_in_place_answer_cannot_make_its_two_outputs_one_tensor():
@@ -134,11 +154,14 @@ def test_non_finite_first_application_is_reported_as_such():
 
 
 def test_a_numpy_result_is_not_a_tensor():
-    failed = outcome("matches_torch_along_the_last_dim", "def log_softmax(z, dim=-1):\n    return (z - z).numpy()\n")
+    failed = outcome(
+        "matches_torch_along_the_last_dim",
+        "def log_softmax(z, dim=-1):\n    return (z - z).numpy()\n",
+    )
     assert "should return a torch.Tensor, but returned a numpy.ndarray" in failed.message
 
 
-# ------------------------------------------------------------------ the ban, while the function runs
+# ----------------------------------------------------------------- the ban, while the function runs
 
 BANNED_CALLS = {
     "torch.log_softmax(z, dim)": "torch.log_softmax",
@@ -154,7 +177,9 @@ BANNED_CALLS = {
     "torch.nn.functional.softmax(z, dim=dim).log()": "torch.nn.functional.softmax",
     "torch.nn.LogSoftmax(dim=dim)(z)": "torch.nn.functional.log_softmax",
     "torch.ops.aten._log_softmax(z, dim, False)": "torch.ops.aten._log_softmax",
-    "torch.distributions.Categorical(logits=z.movedim(dim, -1)).logits.movedim(-1, dim)": "Tensor.logsumexp",
+    (
+        "torch.distributions.Categorical(logits=z.movedim(dim, -1)).logits.movedim(-1, dim)"
+    ): "Tensor.logsumexp",
 }
 
 
@@ -165,12 +190,19 @@ def test_the_watch_names_each_banned_call(expression):
 
 
 def test_aliases_are_caught_under_their_own_names():
-    reply = watched("from torch.nn.functional import log_softmax as f\n\ndef log_softmax(z, dim=-1):\n    return f(z, dim)\n")
+    reply = watched(
+        "from torch.nn.functional import log_softmax as f\n\ndef log_softmax(z, dim=-1):\n    "
+        "return f(z, dim)\n"
+    )
     assert reply["banned"][0] == "torch.nn.functional.log_softmax"
 
 
 def test_scipy_is_caught():
-    code = "import scipy.special\n\ndef log_softmax(z, dim=-1):\n    return torch.from_numpy(scipy.special.logsumexp(z.numpy(), axis=dim, keepdims=True)) * 0 + z\n"
+    code = (
+        "import scipy.special\n\ndef log_softmax(z, dim=-1):\n    return "
+        "torch.from_numpy(scipy.special.logsumexp(z.numpy(), axis=dim, keepdims=True)) * 0 + "
+        "z\n"
+    )
     assert watched(code)["banned"][0].startswith("scipy.special")
 
 
@@ -224,7 +256,10 @@ def test_removing_every_hook_is_noticed_and_leaves_the_stacks_clean():
 
 
 def test_a_numpy_result_does_not_fail_the_ban():
-    assert outcome("uses_only_elementary_operations", "def log_softmax(z, dim=-1):\n    return (z - z).numpy()\n").passed
+    assert outcome(
+        "uses_only_elementary_operations",
+        "def log_softmax(z, dim=-1):\n    return (z - z).numpy()\n",
+    ).passed
 
 
 def test_elementary_code_and_own_helpers_named_softmax_are_not_flagged():
@@ -261,28 +296,36 @@ def test_the_watch_leaves_no_hook_behind():
 # Python drops that code when compiling).
 STATIC_CASES = {
     "branch never taken": (
-        "def log_softmax(z, dim=-1):\n    if z.numel() > 10**9:\n        return torch.log_softmax(z, dim)\n    return z\n",
+        "def log_softmax(z, dim=-1):\n    if z.numel() > 10**9:\n        return "
+        "torch.log_softmax(z, dim)\n    return z\n",
         "`.log_softmax` (in `log_softmax`, line 3 of its cell)",
     ),
     "alias imported in the cell": (
-        "import torch.nn.functional as F\n\ndef log_softmax(z, dim=-1):\n    if z.numel() > 10**9:\n        return F.relu(z)\n    return z\n",
+        "import torch.nn.functional as F\n\ndef log_softmax(z, dim=-1):\n    if z.numel() > "
+        "10**9:\n        return F.relu(z)\n    return z\n",
         "`F`, which is torch.nn.functional",
     ),
     "import inside the function": (
-        "def log_softmax(z, dim=-1):\n    if z.numel() > 10**9:\n        import scipy.special\n    return z\n",
+        "def log_softmax(z, dim=-1):\n    if z.numel() > 10**9:\n        import scipy.special\n  "
+        "  return z\n",
         "`import scipy.special`",
     ),
     "a helper of the student's": (
-        "def _normaliser(z, dim):\n    return torch.logsumexp(z, dim, keepdim=True)\n\n"
-        "def log_softmax(z, dim=-1):\n    if z.numel() > 10**9:\n        return z - _normaliser(z, dim)\n    return z\n",
+        "def _normaliser(z, dim):\n    return torch.logsumexp(z, dim, keepdim=True)\n\ndef "
+        "log_softmax(z, dim=-1):\n    if z.numel() > 10**9:\n        return z - _normaliser(z, "
+        "dim)\n    return z\n",
         "`.logsumexp` (in `_normaliser`, line 2 of its cell)",
     ),
     "a closure": (
-        "def _make(f):\n    def log_softmax(z, dim=-1):\n        if z.numel() > 10**9:\n            return f(z, dim)\n        return z\n    return log_softmax\n\n"
-        "log_softmax = _make(torch.softmax)\n",
+        "def _make(f):\n    def log_softmax(z, dim=-1):\n        if z.numel() > 10**9:\n         "
+        "   return f(z, dim)\n        return z\n    return log_softmax\n\nlog_softmax = "
+        "_make(torch.softmax)\n",
         "`f`, which is torch.softmax",
     ),
-    "the built-in itself": ("log_softmax = torch.log_softmax\n", "`log_softmax` is torch.log_softmax itself"),
+    "the built-in itself": (
+        "log_softmax = torch.log_softmax\n",
+        "`log_softmax` is torch.log_softmax itself",
+    ),
 }
 
 
@@ -315,7 +358,10 @@ def test_the_ban_check_is_judged_on_the_calls_that_return():
         return shifted - shifted.exp().sum(dim=dim, keepdim=True).log()
     """
     assert outcome("uses_only_elementary_operations", partial).passed
-    failed = outcome("uses_only_elementary_operations", "def log_softmax(z, dim=-1):\n    raise ValueError('todo')\n")
+    failed = outcome(
+        "uses_only_elementary_operations",
+        "def log_softmax(z, dim=-1):\n    raise ValueError('todo')\n",
+    )
     assert not failed.passed and "could not be checked" in failed.message
 
 
@@ -326,16 +372,22 @@ def test_rows_spanning_stays_in_range_with_the_exact_spread():
     rng = torch.Generator().manual_seed(0)
     z = q4.rows_spanning(50, 6, 1e4, rng)
     assert z.abs().max() <= 1e4
-    assert torch.allclose(z.amax(dim=1) - z.amin(dim=1), torch.full((50,), 1e4, dtype=torch.float64), rtol=0, atol=1e-9)
+    assert torch.allclose(
+        z.amax(dim=1) - z.amin(dim=1),
+        torch.full((50,), 1e4, dtype=torch.float64),
+        rtol=0,
+        atol=1e-9,
+    )
 
 
-# ------------------------------------------------------------------ the lemmas on the student's function
+# ------------------------------------------------------------ the lemmas on the student's function
 
 ONLY_MAX_SHIFT = "def log_softmax(z, dim=-1):\n    return z - z.amax(dim=dim, keepdim=True)\n"
 
 
 def test_only_the_max_shift_fails_the_normaliser_but_not_the_other_lemmas():
-    """z - max z is finite, shift invariant and idempotent: only the normaliser lemma tells it apart."""
+    """z - max z is finite, shift invariant and idempotent: only the normaliser lemma tells it
+    apart."""
     failed = outcome("normaliser_is_one", ONLY_MAX_SHIFT)
     assert not failed.passed and "log sum_j exp of log_softmax" in failed.message
     assert outcome("shift_invariant", ONLY_MAX_SHIFT).passed
@@ -351,13 +403,19 @@ def test_code_the_grader_cannot_follow_costs_every_check():
     code = REFERENCE + "\n\ndef _unused():\n    return getattr(torch, 'log_' + 'softmax')\n"
     for check in q4.QUESTION.cells[CELL]:
         result = run_check(check, submit(code))
-        assert not result.passed and "`getattr` with a name built at run time" in result.message, check.name
+        assert not result.passed and "`getattr` with a name built at run time" in result.message, (
+            check.name
+        )
 
 
 # ------------------------------------------------------------------ q4_steps_tests
 
+
 def step_outcomes(twin: str, twice: str = "0") -> dict:
-    cells = {"q4_log_softmax": textwrap.dedent(REFERENCE), "q4_steps": f"{twin}\ntwice_minus_once = {twice}\n"}
+    cells = {
+        "q4_log_softmax": textwrap.dedent(REFERENCE),
+        "q4_steps": f"{twin}\ntwice_minus_once = {twice}\n",
+    }
     answer = submission_for(example_class.Answers("unit", "q4_log_softmax", cells))[1]
     return {c.name: run_check(c, answer) for c in q4.QUESTION.cells["q4_steps_tests"]}
 

@@ -67,12 +67,15 @@ def outcome(answers, check_name: str, salt: int = 0):
 
 def brute_force_count(k: int, size: int, i: int, j: int) -> int:
     r = (k - 1) // 2
-    return sum(0 <= i + a < size and 0 <= j + b < size for a in range(-r, r + 1) for b in range(-r, r + 1))
+    return sum(
+        0 <= i + a < size and 0 <= j + b < size for a in range(-r, r + 1) for b in range(-r, r + 1)
+    )
 
 
 @pytest.mark.parametrize("k", [1, 3, 5, 7, 9, 11])
 def test_window_counts_match_the_closed_forms_at_every_pixel(k):
-    """Interior k^2, edge k(k+1)/2, corner ((k+1)/2)^2, for several image sizes larger than the kernel."""
+    """Interior k^2, edge k(k+1)/2, corner ((k+1)/2)^2, for several image sizes larger than the
+    kernel."""
     r = (k - 1) // 2
     for size in sorted({k + 1, k + 2, 2 * k + 1, 3 * k + 2}):
         counts = q5.window_counts(k, size)
@@ -95,8 +98,13 @@ def test_reference_second_moment_closed_forms(k):
     closed = {"interior": k * k, "edge": k * half, "corner": half * half}
     for position, count in closed.items():
         assert q5.visible_pixels(k, position) == count
-        assert sp.simplify(q5.second_moment(q5.C_in, q5.sigma_w, q5.sigma_b, k, position)
-                           - (count * q5.C_in * q5.sigma_w**2 + q5.sigma_b**2)) == 0
+        assert (
+            sp.simplify(
+                q5.second_moment(q5.C_in, q5.sigma_w, q5.sigma_b, k, position)
+                - (count * q5.C_in * q5.sigma_w**2 + q5.sigma_b**2)
+            )
+            == 0
+        )
 
 
 def test_reference_is_the_exams_formula_for_3x3_interior():
@@ -106,19 +114,31 @@ def test_reference_is_the_exams_formula_for_3x3_interior():
 
 def test_ks_distance_is_scipys_kolmogorov_smirnov_statistic():
     generator = torch.Generator().manual_seed(2)
-    for sample in [torch.randn(1000, generator=generator, dtype=torch.float64), torch.rand(777, generator=generator) * 4 - 2]:
+    for sample in [
+        torch.randn(1000, generator=generator, dtype=torch.float64),
+        torch.rand(777, generator=generator) * 4 - 2,
+    ]:
         want = scipy_stats.kstest(sample.double().numpy(), "norm").statistic
         assert abs(q5.ks_distance_to_standard_normal(sample) - want) < 1e-12
 
 
 def test_new_stats_helpers_are_exact():
-    """The chi-square interval and the KS critical value have exactly the stated tail probabilities."""
+    """The chi-square interval and the KS critical value have exactly the stated tail
+    probabilities."""
     n, delta = 500, 1e-3
     low, high = stats.gaussian_second_moment_interval(2.0, n, delta)
-    assert math.isclose(scipy_stats.chi2.cdf(low * n / 2.0, n) + scipy_stats.chi2.sf(high * n / 2.0, n), delta, rel_tol=1e-6)
+    assert math.isclose(
+        scipy_stats.chi2.cdf(low * n / 2.0, n) + scipy_stats.chi2.sf(high * n / 2.0, n),
+        delta,
+        rel_tol=1e-6,
+    )
     # kstwo.isf inverts the survival function numerically, to about 1e-6 relative
-    assert math.isclose(scipy_stats.kstwo.sf(stats.ks_critical_value(n, delta), n), delta, rel_tol=1e-5)
-    assert math.isclose(2 * math.exp(-2 * n * stats.dkw_deviation(n, delta) ** 2), delta, rel_tol=1e-12)
+    assert math.isclose(
+        scipy_stats.kstwo.sf(stats.ks_critical_value(n, delta), n), delta, rel_tol=1e-5
+    )
+    assert math.isclose(
+        2 * math.exp(-2 * n * stats.dkw_deviation(n, delta) ** 2), delta, rel_tol=1e-12
+    )
 
 
 def test_simulated_outputs_are_a_convolution():
@@ -132,8 +152,12 @@ def test_simulated_outputs_are_a_convolution():
             i, j = q5.window_pixel(position, k)
             got = q5.simulated_outputs(x, weight, bias, (i, j))
             for n in range(6):
-                want = torch.nn.functional.conv2d(x[n : n + 1], weight[n : n + 1], bias[n : n + 1], padding=(k - 1) // 2)
-                assert math.isclose(float(got[n]), float(want[0, 0, i, j]), rel_tol=1e-12, abs_tol=1e-12)
+                want = torch.nn.functional.conv2d(
+                    x[n : n + 1], weight[n : n + 1], bias[n : n + 1], padding=(k - 1) // 2
+                )
+                assert math.isclose(
+                    float(got[n]), float(want[0, 0, i, j]), rel_tol=1e-12, abs_tol=1e-12
+                )
 
 
 @pytest.mark.parametrize("k", [1, 3, 5])
@@ -151,9 +175,16 @@ def test_input_laws_have_mean_0_variance_1_and_the_stated_bound(law):
 
 
 def test_dependent_laws_are_dependent():
-    shared = q5.INPUT_LAWS[1].draw((200_000, 1, 1, 2), torch.Generator().manual_seed(4)).flatten(1).pow(2)
+    shared = (
+        q5.INPUT_LAWS[1]
+        .draw((200_000, 1, 1, 2), torch.Generator().manual_seed(4))
+        .flatten(1)
+        .pow(2)
+    )
     assert float(torch.corrcoef(shared.T)[0, 1]) > 0.5  # squares share the image's scale
-    averaged = q5.INPUT_LAWS[2].draw((200_000, 1, 1, 2), torch.Generator().manual_seed(5)).flatten(1)
+    averaged = (
+        q5.INPUT_LAWS[2].draw((200_000, 1, 1, 2), torch.Generator().manual_seed(5)).flatten(1)
+    )
     assert abs(float(torch.corrcoef(averaged.T)[0, 1]) - 0.5) < 0.01
 
 
@@ -166,15 +197,18 @@ def test_chi_square_mix_tolerance_is_laurent_massart():
 
 # ------------------------------------------------------------------ each check: right and wrong
 
-INIT_TEMPLATE = '''def lecun_init_(conv, sigma_b=0.0):
+INIT_TEMPLATE = """def lecun_init_(conv, sigma_b=0.0):
     fan_in = conv.weight[0].numel()
     with torch.no_grad():
         {weight}
         {bias}
     return conv
-'''
+"""
 GOOD_WEIGHT = "conv.weight.normal_(0.0, fan_in ** -0.5)"
-GOOD_BIAS = "(conv.bias.normal_(0.0, sigma_b) if sigma_b > 0 else conv.bias.zero_()) if conv.bias is not None else None"
+GOOD_BIAS = (
+    "(conv.bias.normal_(0.0, sigma_b) if sigma_b > 0 else conv.bias.zero_()) if "
+    "conv.bias is not None else None"
+)
 
 
 def init(weight=GOOD_WEIGHT, bias=GOOD_BIAS):
@@ -189,21 +223,91 @@ def init(weight=GOOD_WEIGHT, bias=GOOD_BIAS):
 @pytest.mark.parametrize(
     "name, answers, fragment",
     [
-        ("weights_have_mean_0_and_variance_1_over_fan_in", variant(init=init(weight="conv.weight.normal_(0.1 * fan_in ** -0.5, fan_in ** -0.5)")), "their mean is"),
-        ("weights_have_mean_0_and_variance_1_over_fan_in", example("q5-mistake-fan-out"), "times 1/fan_in"),
-        ("weights_have_mean_0_and_variance_1_over_fan_in", example("q5-mistake-no-kernel-area"), "times 1/fan_in"),
-        ("weights_have_mean_0_and_variance_1_over_fan_in", example("q5-mistake-std-as-variance"), "times 1/fan_in"),
+        (
+            "weights_have_mean_0_and_variance_1_over_fan_in",
+            variant(init=init(weight="conv.weight.normal_(0.1 * fan_in ** -0.5, fan_in ** -0.5)")),
+            "their mean is",
+        ),
+        (
+            "weights_have_mean_0_and_variance_1_over_fan_in",
+            example("q5-mistake-fan-out"),
+            "times 1/fan_in",
+        ),
+        (
+            "weights_have_mean_0_and_variance_1_over_fan_in",
+            example("q5-mistake-no-kernel-area"),
+            "times 1/fan_in",
+        ),
+        (
+            "weights_have_mean_0_and_variance_1_over_fan_in",
+            example("q5-mistake-std-as-variance"),
+            "times 1/fan_in",
+        ),
         ("bias_is_zero_or_normal", example("q5-mistake-std-as-variance"), "times sigma_b^2"),
         ("bias_is_zero_or_normal", example("q5-mistake-bias-mean"), "their mean is"),
-        ("bias_is_zero_or_normal", variant(init=init(bias="conv.bias.zero_()")), "raised AttributeError"),
-        ("bias_is_zero_or_normal", variant(init=init(bias="conv.bias.uniform_(-sigma_b * 3 ** 0.5, sigma_b * 3 ** 0.5) if conv.bias is not None else None")), "empirical CDF"),
-        ("draws_from_torchs_global_generator", variant(init=init(weight="conv.weight.normal_(0.0, fan_in ** -0.5, generator=torch.Generator().manual_seed(__import__('time').perf_counter_ns()))")), "run twice"),
-        ("returns_the_same_working_conv", variant(init=init(bias=GOOD_BIAS + "; conv.padding = (0, 0)")), "changed the layer's"),
-        ("your_formula_matches_simulated_convolutions", variant(formula=reference().cells["q5_second_moment"].replace("c_in * sigma_w**2", "c_in * sigma_w")), "mean Y^2"),
-        ("conditional_second_moment_is_right", example("q5-mistake-steps-unconditional"), "is not E[Y_cij^2 | X]"),
-        ("lecun_variance_is_right", example("q5-mistake-steps-std-for-variance"), "`lecun_variance`"),
-        ("draws_from_torchs_global_generator", variant(init=init(weight="torch.manual_seed(0); " + GOOD_WEIGHT)), "torch.manual_seed inside"),
-        ("corner_pixels", variant(formula=reference().cells["q5_second_moment"].replace("return visible", "return sp.Integer(visible)")), "should return a float"),
+        (
+            "bias_is_zero_or_normal",
+            variant(init=init(bias="conv.bias.zero_()")),
+            "raised AttributeError",
+        ),
+        (
+            "bias_is_zero_or_normal",
+            variant(
+                init=init(
+                    bias="conv.bias.uniform_(-sigma_b * 3 ** 0.5, sigma_b * 3 ** 0.5) if "
+                    "conv.bias is not None else None"
+                )
+            ),
+            "empirical CDF",
+        ),
+        (
+            "draws_from_torchs_global_generator",
+            variant(
+                init=init(
+                    weight="conv.weight.normal_(0.0, fan_in ** -0.5, "
+                    "generator=torch.Generator().manual_seed(__import__('time').perf_counter_ns()))"
+                )
+            ),
+            "run twice",
+        ),
+        (
+            "returns_the_same_working_conv",
+            variant(init=init(bias=GOOD_BIAS + "; conv.padding = (0, 0)")),
+            "changed the layer's",
+        ),
+        (
+            "your_formula_matches_simulated_convolutions",
+            variant(
+                formula=reference()
+                .cells["q5_second_moment"]
+                .replace("c_in * sigma_w**2", "c_in * sigma_w")
+            ),
+            "mean Y^2",
+        ),
+        (
+            "conditional_second_moment_is_right",
+            example("q5-mistake-steps-unconditional"),
+            "is not E[Y_cij^2 | X]",
+        ),
+        (
+            "lecun_variance_is_right",
+            example("q5-mistake-steps-std-for-variance"),
+            "`lecun_variance`",
+        ),
+        (
+            "draws_from_torchs_global_generator",
+            variant(init=init(weight="torch.manual_seed(0); " + GOOD_WEIGHT)),
+            "torch.manual_seed inside",
+        ),
+        (
+            "corner_pixels",
+            variant(
+                formula=reference()
+                .cells["q5_second_moment"]
+                .replace("return visible", "return sp.Integer(visible)")
+            ),
+            "should return a float",
+        ),
     ],
 )
 def test_check_catches_more_mistakes(name, answers, fragment):
@@ -215,7 +319,9 @@ def test_check_catches_more_mistakes(name, answers, fragment):
 def test_uniform_law_passes_the_moment_check():
     """The shape test is what catches the uniform law: its mean and variance are right."""
     with one_thread():
-        result = outcome(example("q5-mistake-uniform"), "weights_have_mean_0_and_variance_1_over_fan_in")
+        result = outcome(
+            example("q5-mistake-uniform"), "weights_have_mean_0_and_variance_1_over_fan_in"
+        )
     assert result.passed, result.message
 
 
@@ -223,7 +329,8 @@ def test_uniform_law_passes_the_moment_check():
 
 
 def test_statistical_checks_pass_the_reference_under_200_seeds():
-    """False failures: each check fails a correct answer w.p. <= 1e-9, so 200 seeds must all pass."""
+    """False failures: each check fails a correct answer w.p. <= 1e-9, so 200 seeds must all
+    pass."""
     _, submission = submission_for(reference())
     failures = []
     with one_thread():
@@ -240,8 +347,13 @@ def test_formula_simulation_passes_the_reference_under_20_seeds():
     premises are tested below, exactly)."""
     _, submission = submission_for(reference())
     with one_thread():
-        results = [run_check(CHECKS["your_formula_matches_simulated_convolutions"], submission, salt) for salt in range(1, 21)]
-    assert all(result.passed for result in results), [r.message for r in results if not r.passed][:3]
+        results = [
+            run_check(CHECKS["your_formula_matches_simulated_convolutions"], submission, salt)
+            for salt in range(1, 21)
+        ]
+    assert all(result.passed for result in results), [r.message for r in results if not r.passed][
+        :3
+    ]
 
 
 def test_statistical_docstrings_state_sample_bound_false_failure_and_power():
@@ -252,7 +364,8 @@ def test_statistical_docstrings_state_sample_bound_false_failure_and_power():
 
 
 def variance_power(n: int, delta: float) -> float:
-    """Smallest relative variance error (either way) caught w.p. >= 0.999 by the chi-square interval."""
+    """Smallest relative variance error (either way) caught w.p. >= 0.999 by the chi-square
+    interval."""
     low, high = stats.gaussian_second_moment_interval(1.0, n, delta)
     too_big = high * n / scipy_stats.chi2.ppf(0.001, n) - 1
     too_small = 1 - low * n / scipy_stats.chi2.isf(0.001, n)
@@ -276,12 +389,20 @@ def test_stated_power_and_false_failure_budgets_hold():
     weights = smallest_sample(q5.WEIGHT_SPECS, lambda s: s["c_out"] * q5.fan_in(s))
     assert weights == 20_000
     doc = CHECKS["weights_have_mean_0_and_variance_1_over_fan_in"].function.__doc__
-    assert "11%" in doc and "0.07 standard" in doc and "1e-9/12" in doc and len(q5.WEIGHT_SPECS) * 2 == 12
+    assert (
+        "11%" in doc
+        and "0.07 standard" in doc
+        and "1e-9/12" in doc
+        and len(q5.WEIGHT_SPECS) * 2 == 12
+    )
     assert variance_power(weights, 1e-9 / 12) <= 0.11 and mean_power(weights, 1e-9 / 12) <= 0.07
 
     doc = CHECKS["weights_are_normally_distributed"].function.__doc__
     assert "0.0241" in doc and "0.038" in doc and "0.057" in doc
-    assert stats.ks_critical_value(weights, 1e-9 / 6) <= 0.0241 and ks_power(weights, 1e-9 / 6) <= 0.038
+    assert (
+        stats.ks_critical_value(weights, 1e-9 / 6) <= 0.0241
+        and ks_power(weights, 1e-9 / 6) <= 0.038
+    )
     grid = torch.linspace(-4, 4, 400_001, dtype=torch.float64)
     uniform_cdf = ((grid + math.sqrt(3)) / (2 * math.sqrt(3))).clamp(0, 1)
     assert float((torch.special.ndtr(grid) - uniform_cdf).abs().max()) >= 0.057
@@ -289,16 +410,28 @@ def test_stated_power_and_false_failure_budgets_hold():
     doc = CHECKS["bias_is_zero_or_normal"].function.__doc__
     n = q5.BIAS_SPEC["c_out"]
     assert "10%" in doc and "0.067" in doc and "0.038" in doc
-    assert variance_power(n, 1e-9 / 3) <= 0.10 and mean_power(n, 1e-9 / 3) <= 0.067 and ks_power(n, 1e-9 / 3) <= 0.038
+    assert (
+        variance_power(n, 1e-9 / 3) <= 0.10
+        and mean_power(n, 1e-9 / 3) <= 0.067
+        and ks_power(n, 1e-9 / 3) <= 0.038
+    )
 
     doc = CHECKS["your_formula_matches_simulated_convolutions"].function.__doc__
     comparisons = len(q5.INPUT_LAWS) * len(q5.POSITIONS)
-    assert comparisons == 9 and "1e-9/9" in doc and "12.9%" in doc and "25.8%" in doc and "max X^2 <= 3" in doc
+    assert (
+        comparisons == 9
+        and "1e-9/9" in doc
+        and "12.9%" in doc
+        and "25.8%" in doc
+        and "max X^2 <= 3" in doc
+    )
     assert max(law.bound for law in q5.INPUT_LAWS) == 3.0
     n, delta = q5.FORMULA_RUNS, 1e-9 / 9
     # |a|_2 <= V_max / sqrt(n), |a|_inf <= V_max / n and V_max <= bound * E[Y^2] (bound >= 1)
     t = math.log(2 / (delta / 2))
-    relative = 3.0 * (stats.hoeffding_tolerance(1.0, n, delta / 2) + 2 * math.sqrt(t / n) + 2 * t / n)
+    relative = 3.0 * (
+        stats.hoeffding_tolerance(1.0, n, delta / 2) + 2 * math.sqrt(t / n) + 2 * t / n
+    )
     assert relative <= 0.129
 
 

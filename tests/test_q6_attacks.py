@@ -8,19 +8,8 @@ A unit test first shows that the attack is real: handed functions whose closures
 networks, as the zoo's used to be, it answers every one right.
 """
 
-import os
-import shutil
-import subprocess
-import time
-from pathlib import Path
-
-import pytest
-from nbgrader.api import Gradebook
-
-from coursepack import example_class
-from coursepack.course import BIN, copy_course, nbgrader
 from graders.midterm import q6_homogeneous_cnn as q6
-from tests.support import ROOT
+from tests import attack_runs
 
 NOTEBOOK = "q6_homogeneous_cnn"
 ATTACK, BASELINE = "attack-q6-introspect-zoo", "attack-baseline-q6-always-true"
@@ -29,15 +18,27 @@ WALL_CLOCK_LIMIT = 900
 
 
 def attack_checker():
-    answers = example_class.read_answers(ROOT / "examples" / "class" / ATTACK / f"{NOTEBOOK}.py")
+    answers = attack_runs.answers(ATTACK, NOTEBOOK)
     namespace = {"torch": q6.torch, "nn": q6.nn}
     exec(compile(answers.cells["q6_checker"], "<attack>", "exec"), namespace)
     return namespace["is_positive_homogeneous"]
 
 
 #: Layers whose type, bias or buffers tell whether a network is homogeneous.
-TELLING_LAYERS = {"conv", "linear", "relu", "leaky_relu", "sigmoid", "gelu", "softplus", "maxpool", "avgpool",
-                  "flatten", "dropout", "batchnorm"}
+TELLING_LAYERS = {
+    "conv",
+    "linear",
+    "relu",
+    "leaky_relu",
+    "sigmoid",
+    "gelu",
+    "softplus",
+    "maxpool",
+    "avgpool",
+    "flatten",
+    "dropout",
+    "batchnorm",
+}
 
 
 def test_the_attack_reads_functions_whose_closures_hold_their_network():
@@ -58,48 +59,18 @@ def test_the_attack_reads_functions_whose_closures_hold_their_network():
     assert read >= 12
 
 
-def one_notebook_course(target: Path) -> Path:
-    """A copy of the course with question 6 only, generated (gradebook included)."""
-    course = copy_course(target)
-    for folder in ["source", "release"]:
-        for path in (course / folder / "midterm").iterdir():
-            if path.stem != NOTEBOOK:
-                shutil.rmtree(path) if path.is_dir() else path.unlink()
-    nbgrader(course, "generate_assignment", "midterm", "--force")
-    return course
-
-
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    course = one_notebook_course(tmp_path_factory.mktemp("q6-attacks"))
-    example_class.build(course, STUDENTS)
-    started = time.monotonic()
-    result = subprocess.run(
-        [str(BIN / "nbgrader"), "autograde", "midterm", f"--notebook={NOTEBOOK}", "--force"],
-        cwd=course, capture_output=True, text=True, timeout=WALL_CLOCK_LIMIT,
-        env={**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}"},
-    )
-    return {"course": course, "result": result, "seconds": time.monotonic() - started}
-
-
-def scores(course: Path, student: str) -> dict:
-    """{test cell: (score, max)} of the student's notebook, from the gradebook."""
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        notebook = gradebook.find_submission_notebook(NOTEBOOK, "midterm", student)
-        return {g.name: (g.score, g.max_score) for g in notebook.grades if g.cell_type == "code"}
+graded = attack_runs.graded_fixture(NOTEBOOK, STUDENTS, WALL_CLOCK_LIMIT)
 
 
 def test_the_batch_completes_in_time(graded):
-    assert graded["result"].returncode == 0, graded["result"].stderr[-3000:]
-    assert graded["seconds"] < WALL_CLOCK_LIMIT
+    attack_runs.expect_completed(graded, WALL_CLOCK_LIMIT)
 
 
 def test_reference_keeps_full_marks(graded):
-    for cell, (score, maximum) in scores(graded["course"], "reference").items():
+    for cell, (score, maximum) in graded.scores("reference").items():
         assert score == maximum, cell
 
 
 def test_introspection_gains_nothing(graded):
-    attack, baseline = scores(graded["course"], ATTACK), scores(graded["course"], BASELINE)
-    assert attack["q6_checker_tests"][0] == 0
-    assert sum(score for score, _ in attack.values()) <= sum(score for score, _ in baseline.values())
+    assert graded.scores(ATTACK)["q6_checker_tests"][0] == 0
+    assert graded.total(ATTACK) <= graded.total(BASELINE)

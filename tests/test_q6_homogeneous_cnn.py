@@ -46,7 +46,12 @@ def relative_gaps(case, seed):
 
     fx = evaluate(x)
     scale = float(fx.abs().max())
-    return {a: float((evaluate(a * x) - a * fx).abs().max()) / scale if scale else float((evaluate(a * x)).abs().max()) for a in REFERENCE_ALPHAS}
+    return {
+        a: float((evaluate(a * x) - a * fx).abs().max()) / scale
+        if scale
+        else float((evaluate(a * x)).abs().max())
+        for a in REFERENCE_ALPHAS
+    }
 
 
 ALL_CASES = [(group, case) for group, cases in q6.ZOO.items() for case in cases]
@@ -69,7 +74,9 @@ def test_zoo_label_holds_for_every_draw(group, case):
             assert gaps[0.0] == 0.0, (seed, gaps)
             assert all(gap <= 1e-6 * a for a, gap in gaps.items() if a > 0), (seed, gaps)
         else:
-            assert max(gap / max(a, 1.0) if a == 0 else gap / a for a, gap in gaps.items()) > 1e-2, (seed, gaps)
+            assert (
+                max(gap / max(a, 1.0) if a == 0 else gap / a for a, gap in gaps.items()) > 1e-2
+            ), (seed, gaps)
 
 
 # ------------------------------------------------------------------ q6_checker_tests
@@ -80,7 +87,9 @@ CONSTANT = "def is_positive_homogeneous(f, x):\n    return {}\n"
 @pytest.mark.parametrize("answer", ["True", "False"])
 def test_constant_checkers_score_zero(answer):
     results = outcomes({"q6_checker": CONSTANT.format(answer)}, "q6_checker_tests")
-    assert all(not o.passed and o.message for o in results.values()), {n: o.message for n, o in results.items()}
+    assert all(not o.passed and o.message for o in results.values()), {
+        n: o.message for n, o in results.items()
+    }
 
 
 def test_reference_checker_passes_every_group_and_tensor_verdicts_count():
@@ -89,7 +98,9 @@ def test_reference_checker_passes_every_group_and_tensor_verdicts_count():
         "def is_positive_homogeneous(f, x):\n    return torch.tensor(_plain(f, x))\n"
     )
     results = outcomes({"q6_checker": wrapped}, "q6_checker_tests")
-    assert all(o.passed for o in results.values()), {n: o.message for n, o in results.items() if not o.passed}
+    assert all(o.passed for o in results.values()), {
+        n: o.message for n, o in results.items() if not o.passed
+    }
 
 
 def test_a_crash_costs_only_its_group_and_is_reported():
@@ -102,7 +113,10 @@ def test_a_crash_costs_only_its_group_and_is_reported():
     results = outcomes({"q6_checker": crashes_on_images}, "q6_checker_tests")
     assert results["rejects_homogeneity_of_another_degree"].passed
     assert not results["tells_bias_free_layers_from_biased_ones"].passed
-    assert "raised ValueError: no images please" in results["tells_bias_free_layers_from_biased_ones"].message
+    assert (
+        "raised ValueError: no images please"
+        in results["tells_bias_free_layers_from_biased_ones"].message
+    )
 
 
 def test_non_boolean_verdict_is_wrong():
@@ -114,17 +128,26 @@ def test_non_boolean_verdict_is_wrong():
 
 
 def test_measured_degree_counts_every_weight_layer():
-    """The measurement agrees with the count of layers linear in their own weights (10 conv + 3 linear)."""
+    """The measurement agrees with the count of layers linear in their own weights (10 conv + 3
+    linear)."""
     layers = sum(isinstance(m, (nn.Conv2d, nn.Linear)) for m in q6.ExamNet().modules())
     assert q6.measured_weight_degree() == layers
 
 
 @pytest.mark.parametrize(
     "answer,passes,message",
-    [("13", True, ""), ("10", False, "c^13, not c^10"), ("1", False, "not c^1 "), ("13.0", False, "should be an int"), ("True", False, "should be an int")],
+    [
+        ("13", True, ""),
+        ("10", False, "c^13, not c^10"),
+        ("1", False, "not c^1 "),
+        ("13.0", False, "should be an int"),
+        ("True", False, "should be an int"),
+    ],
 )
 def test_weight_degree(answer, passes, message):
-    (outcome,) = outcomes({"q6_weight_degree": f"WEIGHT_DEGREE = {answer}\n"}, "q6_weight_degree_tests").values()
+    (outcome,) = outcomes(
+        {"q6_weight_degree": f"WEIGHT_DEGREE = {answer}\n"}, "q6_weight_degree_tests"
+    ).values()
     assert outcome.passed is passes and message in outcome.message + " ", outcome.message
 
 
@@ -156,7 +179,9 @@ def test_reference_tolerances_have_room():
     assert float((out32.double() - out64).abs().max()) < 0.1 * q6.OUTPUT_RTOL * scale
     same = q6.reference_forward(x, 5), q6.reference_forward(x, 5)
     assert torch.equal(*same)
-    assert float((q6.reference_forward(x, 6) - same[0]).abs().max()) > 100 * q6.OUTPUT_RTOL * float(same[0].abs().max())
+    assert float((q6.reference_forward(x, 6) - same[0]).abs().max()) > 100 * q6.OUTPUT_RTOL * float(
+        same[0].abs().max()
+    )
 
 
 def test_missing_net_scores_zero_with_messages():
@@ -185,12 +210,20 @@ def real_layer(name: str):
     with torch.no_grad():
         conv_with_bias.bias.fill_(0.3)
     layers = {
-        "ReLU": nn.ReLU(), "LeakyReLU(0.1)": nn.LeakyReLU(0.1), "GELU": nn.GELU(), "Sigmoid": nn.Sigmoid(),
-        "MaxPool2d(2)": nn.MaxPool2d(2), "AvgPool2d(2)": nn.AvgPool2d(2),
-        "Conv2d(bias=False)": nn.Conv2d(4, 3, 3, bias=False), "Conv2d(bias=True)": conv_with_bias,
-        "Linear(bias=False)": nn.Linear(6, 5, bias=False), "Flatten": nn.Flatten(),
-        "Dropout(fixed mask)": nn.Dropout(0.5).train(), "BatchNorm2d(eval, running_mean != 0)": batchnorm,
-        "x * x": lambda x: x * x, "ReLU(x)**2": _squared_relu,
+        "ReLU": nn.ReLU(),
+        "LeakyReLU(0.1)": nn.LeakyReLU(0.1),
+        "GELU": nn.GELU(),
+        "Sigmoid": nn.Sigmoid(),
+        "MaxPool2d(2)": nn.MaxPool2d(2),
+        "AvgPool2d(2)": nn.AvgPool2d(2),
+        "Conv2d(bias=False)": nn.Conv2d(4, 3, 3, bias=False),
+        "Conv2d(bias=True)": conv_with_bias,
+        "Linear(bias=False)": nn.Linear(6, 5, bias=False),
+        "Flatten": nn.Flatten(),
+        "Dropout(fixed mask)": nn.Dropout(0.5).train(),
+        "BatchNorm2d(eval, running_mean != 0)": batchnorm,
+        "x * x": lambda x: x * x,
+        "ReLU(x)**2": _squared_relu,
     }
     return layers[name], image
 
@@ -210,8 +243,13 @@ def measured_degree(layer, shape, seed: int):
 
     fx = evaluate(x)
     for d in range(4):
-        if all(torch.allclose(evaluate(a * x), a**d * fx, rtol=1e-9, atol=1e-12 * a**d * float(fx.abs().max()))
-               for a in (0.0, 1e-3, 0.3, 2.0, 7.0, 1e3) if not (a == 0 and d == 0)):
+        if all(
+            torch.allclose(
+                evaluate(a * x), a**d * fx, rtol=1e-9, atol=1e-12 * a**d * float(fx.abs().max())
+            )
+            for a in (0.0, 1e-3, 0.3, 2.0, 7.0, 1e3)
+            if not (a == 0 and d == 0)
+        ):
             return d
     return None
 
@@ -226,8 +264,13 @@ def test_layer_degree_is_the_one_measured_on_the_real_torch_layer(layer):
 def test_layers_are_the_setup_cells_list():
     import nbformat
 
-    setup = next(c for c in nbformat.read(ROOT / "release" / "midterm" / f"{NOTEBOOK}.ipynb", as_version=4).cells
-                 if c.metadata.get("nbgrader", {}).get("grade_id") == "q6_setup")
+    setup = next(
+        c
+        for c in nbformat.read(
+            ROOT / "release" / "midterm" / f"{NOTEBOOK}.ipynb", as_version=4
+        ).cells
+        if c.metadata.get("nbgrader", {}).get("grade_id") == "q6_setup"
+    )
     namespace = {}
     exec(compile(setup.source, "<q6_setup>", "exec"), namespace)
     assert namespace["LAYERS"] == q6.LAYERS
@@ -236,7 +279,9 @@ def test_layers_are_the_setup_cells_list():
 def test_a_guess_earns_only_its_share():
     """Every entry 1 (the likeliest guess) earns exactly the entries that are 1."""
     degrees = "{name: 1 for name in LAYERS}"
-    results = outcomes({"q6_steps": f"LAYER_DEGREES = {degrees}\nNEGATIVE_ALPHA = None"}, "q6_steps_tests")
+    results = outcomes(
+        {"q6_steps": f"LAYER_DEGREES = {degrees}\nNEGATIVE_ALPHA = None"}, "q6_steps_tests"
+    )
     earned = sum(o.earned for o in results.values())
     ones = sum(layer.degree == 1 for layer in q6.LAYER_DEGREES)
     assert earned == ones * 0.3125 and ones < len(q6.LAYER_DEGREES)

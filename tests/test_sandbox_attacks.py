@@ -46,7 +46,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 
 def limited_q1_course(target: Path, extra_config: str) -> Path:
-    """The question-1 course (tests/q1_course.py) with ``extra_config`` added to its nbgrader_config.py."""
+    """The question-1 course (tests/q1_course.py) with ``extra_config`` added to its
+    nbgrader_config.py."""
     course = q1_course(target)
     config = course / "nbgrader_config.py"
     config.write_text(config.read_text() + extra_config)
@@ -68,21 +69,39 @@ def tree_digest(course: Path) -> dict:
 
 def regular_files(folder: Path) -> list[str]:
     """Relative paths of the regular files under ``folder`` (links not followed)."""
-    return sorted(str(Path(d, n).relative_to(folder)) for d, _, names in os.walk(folder) for n in names
-                  if stat.S_ISREG(os.lstat(os.path.join(d, n)).st_mode))
+    return sorted(
+        str(Path(d, n).relative_to(folder))
+        for d, _, names in os.walk(folder)
+        for n in names
+        if stat.S_ISREG(os.lstat(os.path.join(d, n)).st_mode)
+    )
 
 
 def special_entries(folder: Path) -> list[str]:
     """Entries under ``folder`` that are neither regular files nor directories."""
-    return [os.path.join(d, n) for d, dirs, names in os.walk(folder) for n in dirs + names
-            if not (stat.S_ISREG(os.lstat(os.path.join(d, n)).st_mode) or stat.S_ISDIR(os.lstat(os.path.join(d, n)).st_mode))]
+    return [
+        os.path.join(d, n)
+        for d, dirs, names in os.walk(folder)
+        for n in dirs + names
+        if not (
+            stat.S_ISREG(os.lstat(os.path.join(d, n)).st_mode)
+            or stat.S_ISDIR(os.lstat(os.path.join(d, n)).st_mode)
+        )
+    ]
 
 
 def timed_nbgrader(course: Path, seconds: float, *args: str) -> subprocess.CompletedProcess:
-    """`nbgrader ARGS` in ``course``, killed (and the test failed) after ``seconds`` of wall clock."""
+    """`nbgrader ARGS` in ``course``, killed (and the test failed) after ``seconds`` of wall
+    clock."""
     env = dict(os.environ, PATH=f"{BIN}:{os.environ['PATH']}")
-    return subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True, text=True,
-                          timeout=seconds)
+    return subprocess.run(
+        [str(BIN / "nbgrader"), *args],
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=seconds,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -91,10 +110,18 @@ def run(tmp_path_factory):
     example_class.build(course, STUDENTS)
     before = tree_digest(course)
     started = time.monotonic()
-    result = timed_nbgrader(course, SECONDS_PER_STUDENT * len(STUDENTS), "autograde", "midterm", "--force")
+    result = timed_nbgrader(
+        course, SECONDS_PER_STUDENT * len(STUDENTS), "autograde", "midterm", "--force"
+    )
     seconds = time.monotonic() - started
     feedback = timed_nbgrader(course, 300, "generate_feedback", "midterm", "--student=attack-*")
-    return {"course": course, "result": result, "seconds": seconds, "before": before, "feedback": feedback}
+    return {
+        "course": course,
+        "result": result,
+        "seconds": seconds,
+        "before": before,
+        "feedback": feedback,
+    }
 
 
 def grades(course: Path, student: str) -> dict:
@@ -110,7 +137,11 @@ def notebook_text(course: Path, student: str) -> str:
 
 def cell_outputs(course: Path, student: str) -> list:
     """Outputs of the student's extra cell (the last cell)."""
-    return nbformat.read(course / "autograded" / student / "midterm" / "q1_ema.ipynb", as_version=4).cells[-1].outputs
+    return (
+        nbformat.read(course / "autograded" / student / "midterm" / "q1_ema.ipynb", as_version=4)
+        .cells[-1]
+        .outputs
+    )
 
 
 def test_the_batch_completes(run):
@@ -130,18 +161,26 @@ def test_attack_gains_nothing(run, student):
     graded = grades(run["course"], student)
     for cell, expected in answers.expect.items():
         score, maximum = graded[cell]
-        assert {"full": score == maximum, "zero": score == 0, "less": score < maximum,
-                "partial": 0 < score < maximum}[expected], f"{cell}: {score}/{maximum}, expected {expected}"
+        assert {
+            "full": score == maximum,
+            "zero": score == 0,
+            "less": score < maximum,
+            "partial": 0 < score < maximum,
+        }[expected], f"{cell}: {score}/{maximum}, expected {expected}"
     assert answers.baseline, f"{student} names no baseline (# no-better-than:)"
     baseline = grades(run["course"], answers.baseline)
     for cell, (score, _) in graded.items():
-        assert score <= baseline[cell][0], f"{cell}: {score} beats the honest wrong answer's {baseline[cell][0]}"
+        assert score <= baseline[cell][0], (
+            f"{cell}: {score} beats the honest wrong answer's {baseline[cell][0]}"
+        )
 
 
 def test_nothing_outside_the_scratch_copies_changed(run):
     course = run["course"]
     after = tree_digest(course)
-    released = hashlib.sha256((course / "release" / "midterm" / "q1_ema.ipynb").read_bytes()).hexdigest()
+    released = hashlib.sha256(
+        (course / "release" / "midterm" / "q1_ema.ipynb").read_bytes()
+    ).hexdigest()
     assert after.pop(LINKED_NOTEBOOK) == released, "a linked notebook is graded as the released one"
     assert after == run["before"]
     for student in STUDENTS:
@@ -153,29 +192,46 @@ def test_nothing_outside_the_scratch_copies_changed(run):
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         for student in STUDENTS:
             for notebook in gradebook.find_submission("midterm", student).notebooks:
-                assert all(grade.manual_score is None for grade in notebook.grades), f"{student}'s grades were edited"
+                assert all(grade.manual_score is None for grade in notebook.grades), (
+                    f"{student}'s grades were edited"
+                )
 
 
 def test_no_course_file_reaches_a_notebook(run):
     course = run["course"]
-    solution = max(example_class.reference_answers(course, "q1_ema").cells["q1_ema"].splitlines(), key=len).strip()
+    solution = max(
+        example_class.reference_answers(course, "q1_ema").cells["q1_ema"].splitlines(), key=len
+    ).strip()
     host_paths = [str(course), str(ROOT), str(Path(sys.prefix)), str(Path(sys.prefix).resolve())]
-    secrets = [*host_paths, "def reference_ema", "QUESTION.check", "SQLite format 3", "BEGIN SOLUTION", solution]
+    secrets = [
+        *host_paths,
+        "def reference_ema",
+        "QUESTION.check",
+        "SQLite format 3",
+        "BEGIN SOLUTION",
+        solution,
+    ]
     for student in ATTACKS:
         text = notebook_text(course, student)
         for secret in secrets:
             assert secret not in text, f"{student}'s notebook shows {secret!r}"
     seen = "".join(o.get("text", "") for o in cell_outputs(course, "attack-host-paths"))
-    assert "/proc/self" in seen or "/opt/venv" in seen, f"the host-path probe did not run: {seen[:500]}"
+    assert "/proc/self" in seen or "/opt/venv" in seen, (
+        f"the host-path probe did not run: {seen[:500]}"
+    )
     outputs = "".join(o.get("text", "") for o in cell_outputs(course, "attack-read-course"))
     assert "network reachable: []" in outputs
     report = "".join(o.get("text", "") for o in cell_outputs(course, "attack-write-course"))
     written = ast.literal_eval(report.split("written outside my folder:")[1].strip())
-    assert all(path.startswith(SANDBOX_HOME + "/") for path in written), f"writes outside the sandbox's home: {written}"
+    assert all(path.startswith(SANDBOX_HOME + "/") for path in written), (
+        f"writes outside the sandbox's home: {written}"
+    )
 
 
 def test_memory_cap_stops_the_hog(run):
-    errors = [o for o in cell_outputs(run["course"], "attack-memory-hog") if o.output_type == "error"]
+    errors = [
+        o for o in cell_outputs(run["course"], "attack-memory-hog") if o.output_type == "error"
+    ]
     assert errors and errors[0].ename == "MemoryError"
 
 
@@ -206,11 +262,14 @@ def orphaned_kernels() -> set:
 
 def test_output_flood_is_cut(run):
     assert "output cut by the grader" in notebook_text(run["course"], "attack-output-flood")
-    assert (run["course"] / "autograded" / "attack-output-flood" / "midterm" / "q1_ema.ipynb").stat().st_size < 2 * 2**20
+    assert (
+        run["course"] / "autograded" / "attack-output-flood" / "midterm" / "q1_ema.ipynb"
+    ).stat().st_size < 2 * 2**20
 
 
 def test_grading_stops_without_bubblewrap(tmp_path):
-    """No bwrap on PATH: every submission fails to grade, with the reason, and no score is recorded."""
+    """No bwrap on PATH: every submission fails to grade, with the reason, and no score is
+    recorded."""
     course = q1_course(tmp_path)
     example_class.build(course, ["reference"])
     no_tools = tmp_path / "bin"
@@ -218,7 +277,13 @@ def test_grading_stops_without_bubblewrap(tmp_path):
     for tool in ["alembic", "python", "python3"]:
         os.symlink(BIN / tool, no_tools / tool)
     env = dict(os.environ, PATH=str(no_tools))
-    result = subprocess.run([str(BIN / "nbgrader"), "autograde", "midterm", "--force"], cwd=course, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [str(BIN / "nbgrader"), "autograde", "midterm", "--force"],
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode != 0
     assert "c.Sandbox.enabled = False" in result.stdout + result.stderr
     assert not (course / "autograded" / "reference" / "midterm").exists()
@@ -242,7 +307,9 @@ def test_grading_fails_closed_when_the_hook_that_drops_links_is_off(tmp_path):
         hostile = gradebook.find_submission_notebook("q1_ema", "midterm", "linker")
         assert all(grade.auto_score is None for grade in hostile.grades)
         honest = gradebook.find_submission_notebook("q1_ema", "midterm", "reference")
-        assert all(grade.score == grade.max_score for grade in honest.grades if grade.cell_type == "code")
+        assert all(
+            grade.score == grade.max_score for grade in honest.grades if grade.cell_type == "code"
+        )
 
 
 def test_links_and_special_files_reach_no_copy(run):
@@ -262,7 +329,11 @@ def test_feedback_holds_only_the_feedback_page(run):
     assert run["feedback"].returncode == 0, run["feedback"].stderr[-3000:]
     for student in ATTACKS:
         folder = run["course"] / "feedback" / student / "midterm"
-        assert {p.name for p in folder.iterdir()} <= {"q1_ema.html", "timestamp.txt", "submission_secret.txt"}, student
+        assert {p.name for p in folder.iterdir()} <= {
+            "q1_ema.html",
+            "timestamp.txt",
+            "submission_secret.txt",
+        }, student
 
 
 def test_the_run_finished_within_its_wall_clock_limit(run):
@@ -274,7 +345,9 @@ INERT_TYPES = {"text/plain", "text/html", "image/png", "image/jpeg"}
 
 def test_student_outputs_are_inert_and_carry_no_metadata(run):
     for student in STUDENTS:
-        notebook = nbformat.read(run["course"] / "autograded" / student / "midterm" / "q1_ema.ipynb", as_version=4)
+        notebook = nbformat.read(
+            run["course"] / "autograded" / student / "midterm" / "q1_ema.ipynb", as_version=4
+        )
         for cell in notebook.cells:
             if cell.cell_type != "code" or cell.metadata.get("nbgrader", {}).get("grade"):
                 continue
@@ -292,7 +365,10 @@ def pages_of_active_attack(run, tmp_path) -> dict:
     autograded = course / "autograded" / "attack-active-output" / "midterm" / "q1_ema.ipynb"
     raw = tmp_path / "autograded-unsanitised.html"
     raw.write_text(HTMLExporter(sanitize_html=False).from_filename(str(autograded))[0])
-    return {"feedback": course / "feedback" / "attack-active-output" / "midterm" / "q1_ema.html", "autograded": raw}
+    return {
+        "feedback": course / "feedback" / "attack-active-output" / "midterm" / "q1_ema.html",
+        "autograded": raw,
+    }
 
 
 def test_no_student_script_runs_in_a_browser(run, tmp_path):
@@ -306,10 +382,18 @@ def test_no_student_script_runs_in_a_browser(run, tmp_path):
         try:
             for name, path in pages.items():
                 page = browser.new_page()
-                page.route("**/*", lambda route: route.abort() if not route.request.url.startswith("file:") else route.continue_())
+                page.route(
+                    "**/*",
+                    lambda route: route.abort()
+                    if not route.request.url.startswith("file:")
+                    else route.continue_(),
+                )
                 page.goto(path.as_uri(), wait_until="load")
                 page.wait_for_timeout(1500)
-                assert page.evaluate("typeof window.pwned") == "undefined", (name, page.evaluate("window.pwned"))
+                assert page.evaluate("typeof window.pwned") == "undefined", (
+                    name,
+                    page.evaluate("window.pwned"),
+                )
                 page.close()
         finally:
             browser.close()

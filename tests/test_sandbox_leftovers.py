@@ -33,8 +33,14 @@ def test_a_killed_graders_scratch_copy_is_removed_by_the_next_start(tmp_path):
     marker = f"marker-{uuid.uuid4().hex}.txt"  # tells this grader's scratch copy from others'
     (course / "submitted" / "attack-infinite-loop" / "midterm" / marker).write_text("")
     before = scratch_folders()
-    grader = subprocess.Popen([str(BIN / "nbgrader"), "autograde", "midterm", "--force"], cwd=course, env=ENV,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    grader = subprocess.Popen(
+        [str(BIN / "nbgrader"), "autograde", "midterm", "--force"],
+        cwd=course,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 300
     try:
         while time.monotonic() < deadline:
@@ -51,8 +57,14 @@ def test_a_killed_graders_scratch_copy_is_removed_by_the_next_start(tmp_path):
     [leftover] = mine
     assert leftover.exists(), "a SIGKILLed grader cannot clean up after itself"
 
-    started = subprocess.run([sys.executable, "-c", NEXT_START], cwd=course, env=ENV, capture_output=True, text=True,
-                             timeout=120)
+    started = subprocess.run(
+        [sys.executable, "-c", NEXT_START],
+        cwd=course,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert started.returncode == 0, started.stderr
     assert not leftover.exists(), "the next grader's start left the dead one's scratch copy"
 
@@ -71,8 +83,18 @@ def test_a_live_box_is_kept_and_only_abandoned_folders_go(tmp_path):
     try:
         with Sandbox().open(submission) as box:
             assert (box.workdir / "answer.txt").read_text() == "mine"
-            sweep = subprocess.run([sys.executable, "-c", "from graders.sandbox import remove_leftovers as r; print(r())"],
-                                   env=ENV, cwd=Path(__file__).parent.parent, capture_output=True, text=True, timeout=60)
+            sweep = subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    "from graders.sandbox import remove_leftovers as r; print(r())",
+                ],
+                env=ENV,
+                cwd=Path(__file__).parent.parent,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
             assert sweep.returncode == 0, sweep.stderr
             assert box.scratch.exists(), "a parallel grader removed a live box"
             assert not old_unlocked.exists() and new_unlocked.exists()

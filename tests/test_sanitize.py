@@ -64,15 +64,31 @@ def test_honest_markdown_is_left_as_written(text):
 
 def test_outputs_keep_only_inert_types_and_no_metadata():
     forged = {"graders": {"checks": [{"check": "x", "points": 1, "earned": 1}]}}
-    cell = new_code_cell("x", outputs=[
-        new_output("display_data", data={"text/plain": "a", "application/javascript": "alert(1)",
-                                         "image/svg+xml": "<svg onload=alert(1)/>"}, metadata=forged),
-        new_output("execute_result", data={"text/plain": "3.0", "text/html": "<img src=x onerror=a()>"},
-                   metadata=forged, execution_count=1),
-        new_output("display_data", data={"image/png": "AAAA\" onerror=\"alert(1)"}),
-        new_output("display_data", data={"application/vnd.jupyter.widget-view+json": {"model_id": "m"}}),
-        new_output("stream", name="stdout", text="printed\n"),
-    ])
+    cell = new_code_cell(
+        "x",
+        outputs=[
+            new_output(
+                "display_data",
+                data={
+                    "text/plain": "a",
+                    "application/javascript": "alert(1)",
+                    "image/svg+xml": "<svg onload=alert(1)/>",
+                },
+                metadata=forged,
+            ),
+            new_output(
+                "execute_result",
+                data={"text/plain": "3.0", "text/html": "<img src=x onerror=a()>"},
+                metadata=forged,
+                execution_count=1,
+            ),
+            new_output("display_data", data={"image/png": 'AAAA" onerror="alert(1)'}),
+            new_output(
+                "display_data", data={"application/vnd.jupyter.widget-view+json": {"model_id": "m"}}
+            ),
+            new_output("stream", name="stdout", text="printed\n"),
+        ],
+    )
     clean_cell(cell)
     assert all(not output.get("metadata") for output in cell.outputs)
     kept = {mime for output in cell.outputs for mime in output.get("data", {})}
@@ -83,8 +99,12 @@ def test_outputs_keep_only_inert_types_and_no_metadata():
 
 
 def test_the_graders_own_test_cell_is_left_alone():
-    verdict = new_output("execute_result", data={"text/plain": "2.0"}, execution_count=None,
-                         metadata={"graders": {"checks": []}})
+    verdict = new_output(
+        "execute_result",
+        data={"text/plain": "2.0"},
+        execution_count=None,
+        metadata={"graders": {"checks": []}},
+    )
     cell = new_code_cell("", outputs=[verdict])
     cell.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "t", "points": 2}
     clean_cell(cell)

@@ -74,10 +74,14 @@ def raises_within(seconds, function, error=NotChecked) -> str:
 
 
 PLAIN = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**80), 2**80) | st.text(max_size=30)
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**80), 2**80)
+    | st.text(max_size=30)
     | st.floats(allow_nan=False)
     | st.lists(st.integers(0, 3), max_size=3).map(lambda shape: torch.randn(shape).double()),
-    lambda children: st.lists(children, max_size=5) | st.tuples(children, children)
+    lambda children: st.lists(children, max_size=5)
+    | st.tuples(children, children)
     | st.dictionaries(st.text(max_size=8) | st.integers(-5, 5), children, max_size=4),
     max_leaves=25,
 )
@@ -124,9 +128,23 @@ def test_arbitrary_bytes_are_refused_quickly(blob):
 
 JSON_TEXT = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=10),
-    lambda children: st.lists(children, max_size=6) | st.dictionaries(
-        st.sampled_from(["__list__", "__tuple__", "__dict__", "__tensor__", "__int__", "__float__",
-                         "__sympy__", "x"]), children, max_size=2),
+    lambda children: st.lists(children, max_size=6)
+    | st.dictionaries(
+        st.sampled_from(
+            [
+                "__list__",
+                "__tuple__",
+                "__dict__",
+                "__tensor__",
+                "__int__",
+                "__float__",
+                "__sympy__",
+                "x",
+            ]
+        ),
+        children,
+        max_size=2,
+    ),
     max_leaves=40,
 ).map(json.dumps)
 
@@ -203,8 +221,13 @@ def test_worst_reply_within_the_caps_costs_bounded_memory(tmp_path):
     assert len(blob) <= runtime.MAX_MESSAGE_BYTES
     runtime.decode(blob)  # it passes the caps
     (tmp_path / "reply").write_bytes(blob)
-    result = subprocess.run([sys.executable, "-c", MEASURE_DECODE, str(tmp_path / "reply")],
-                            capture_output=True, text=True, check=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE_DECODE, str(tmp_path / "reply")],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     size, grown = map(int, result.stdout.split())
     print(f"worst reply within the caps: {size >> 20} MiB, decoding it: +{grown >> 20} MiB")
     assert grown < 2 * size
@@ -223,9 +246,11 @@ def compound(children):
     return (
         st.tuples(children, OPERATORS, children).map(lambda t: f"({t[0]}{t[1]}{t[2]})")
         | st.tuples(FUNCTIONS, st.lists(children, min_size=1, max_size=2)).map(
-            lambda t: f"{t[0]}({', '.join(t[1])})")
+            lambda t: f"{t[0]}({', '.join(t[1])})"
+        )
         | st.tuples(st.sampled_from(["Sum", "Product"]), children, children).map(
-            lambda t: f"{t[0]}({t[1]}, (i, 0, {t[2]}))")
+            lambda t: f"{t[0]}({t[1]}, (i, 0, {t[2]}))"
+        )
     )
 
 
@@ -310,7 +335,10 @@ TOWER = sp.exp(-sp.exp(sp.exp(sp.exp(sp.exp(k + 10)))))
 
 def test_an_evaluation_that_never_ends_is_stopped_at_the_deadline():
     student = CLOSED_FORM + TOWER
-    compare = lambda: symbolic.equivalent(student, CLOSED_FORM, domain, seed=1, time_limit=2)
+
+    def compare():
+        return symbolic.equivalent(student, CLOSED_FORM, domain, seed=1, time_limit=2)
+
     message = raises_within(3 * 2 + 4, compare)
     assert "took longer than 2 s" in message
 
@@ -326,17 +354,23 @@ def test_number_at_still_names_a_non_number():
 
 
 def test_isolated_stops_big_integer_arithmetic_that_a_signal_cannot_interrupt():
-    power = lambda: symbolic.isolated(lambda: 3 ** (10**8) % 7, 1)
+    def power():
+        return symbolic.isolated(lambda: 3 ** (10**8) % 7, 1)
+
     assert "took longer than 1 s" in raises_within(3 * 1 + 4, power)
 
 
 def test_isolated_stops_memory_exhaustion():
-    allocate = lambda: symbolic.isolated(lambda: len(bytearray(3 << 30)), 15)
+    def allocate():
+        return symbolic.isolated(lambda: len(bytearray(3 << 30)), 15)
+
     assert "memory" in raises_within(20, allocate)
 
 
 def test_isolated_refuses_results_too_large_to_rebuild():
-    huge = lambda: sp.Add(*sp.symbols(f"x0:{symbolic.MAX_RESULT_NODES + 10}"))
+    def huge():
+        return sp.Add(*sp.symbols(f"x0:{symbolic.MAX_RESULT_NODES + 10}"))
+
     assert "parts" in raises_within(60, lambda: symbolic.isolated(huge, 50))
 
 
@@ -364,8 +398,12 @@ def test_the_per_call_overhead_is_small():
 def kernel(tmp_path_factory):
     """A real Jupyter kernel with the grader's runtime installed, and its transport."""
     workdir = tmp_path_factory.mktemp("kernel")
-    client = NotebookClient(nbformat.v4.new_notebook(), kernel_name="python3", timeout=60,
-                            resources={"metadata": {"path": str(workdir)}})
+    client = NotebookClient(
+        nbformat.v4.new_notebook(),
+        kernel_name="python3",
+        timeout=60,
+        resources={"metadata": {"path": str(workdir)}},
+    )
     with client.setup_kernel():
         transport = KernelTransport(client, workdir, cell_timeout=60)
         transport.install(probe_source(None))
@@ -394,8 +432,9 @@ def unplant(kernel):
     kernel.execute("_os.replace = _replace", 30)
 
 
-@pytest.mark.parametrize("what, kind", [("fifo", "FIFO"), ("directory", "directory"),
-                                        ("symlink", "opened")])
+@pytest.mark.parametrize(
+    "what, kind", [("fifo", "FIFO"), ("directory", "directory"), ("symlink", "opened")]
+)
 def test_special_files_at_the_reply_path_cost_the_call_not_the_grader(kernel, what, kind):
     student = Submission(kernel)
     plant(kernel, what)
@@ -410,6 +449,6 @@ def test_special_files_at_the_reply_path_cost_the_call_not_the_grader(kernel, wh
 
 def test_a_request_name_planted_first_is_replaced(kernel):
     student = Submission(kernel)
-    number = int(repr(kernel._ids)[len("count("):-1])  # the next request's number
+    number = int(repr(kernel._ids)[len("count(") : -1])  # the next request's number
     os.mkfifo(kernel.io_dir / f"request-{number}")
     assert finishes_within(30, lambda: student.value("__name__")) == "__main__"

@@ -1,4 +1,5 @@
-"""Warm sandboxes (graders/warm.py): one template per submission, a fresh forked kernel per notebook.
+"""Warm sandboxes (graders/warm.py): one template per submission, a fresh forked kernel per
+notebook.
 
 Real bubblewrap sandboxes, real templates importing torch, real IPython kernels forked from
 them; the attack suites (tests/test_sandbox_attacks.py, test_q4_attacks.py, test_q6_attacks.py)
@@ -9,6 +10,7 @@ import asyncio
 import json
 import logging
 import textwrap
+import time
 
 import pytest
 
@@ -38,8 +40,9 @@ def submission(tmp_path, name: str, files: dict[str, str] | None = None):
     return folder
 
 
-def run_in_kernel(box, code: str, timeout: float = 120) -> str:
-    """Start a kernel in ``box``, run ``code``, shut it down; what it printed."""
+def run_in_kernel(box, code: str, timeout: float = 120, before_shutdown=None) -> str:
+    """Start a kernel in ``box``, run ``code``, (call ``before_shutdown``,) shut it down; what it
+    printed."""
 
     async def session():
         km = box.kernel_manager(kernel_name="python3")
@@ -50,6 +53,8 @@ def run_in_kernel(box, code: str, timeout: float = 120) -> str:
             await kc.wait_for_ready(timeout=timeout)
             reply = await kc.execute_interactive(code, timeout=timeout, output_hook=collect)
             assert reply["content"]["status"] == "ok", reply["content"]
+            if before_shutdown is not None:
+                before_shutdown()
         finally:
             kc.stop_channels()
             await km.shutdown_kernel()
@@ -67,43 +72,66 @@ def run_in_kernel(box, code: str, timeout: float = 120) -> str:
 def test_each_notebook_gets_a_fresh_kernel_with_warm_imports(alice, sandboxes):
     box, _ = sandboxes.box_for(Sandbox(), alice, "first", more_follow=False)
     assert box.template is not None and box.template.import_seconds > 0
-    first = run_in_kernel(box, textwrap.dedent("""
+    first = run_in_kernel(
+        box,
+        textwrap.dedent("""
         import sys, json, os, numpy, torch
         warm = all(name in sys.modules for name in ("torch", "sympy", "torch._dynamo"))
         torch.zeros = lambda *a, **k: "patched"
         planted = 42
-        print(json.dumps({"warm": warm, "numpy": float(numpy.random.rand()), "torch": float(torch.rand(1)),
-                          "pid": os.getpid(), "cwd": os.getcwd(), "files": sorted(os.listdir())}))
-    """))
+        print(json.dumps({
+            "warm": warm, "numpy": float(numpy.random.rand()), "torch": float(torch.rand(1)),
+            "pid": os.getpid(), "cwd": os.getcwd(), "files": sorted(os.listdir()),
+        }))
+    """),
+    )
     box, _ = sandboxes.box_for(Sandbox(), alice, "second", more_follow=False)
-    second = run_in_kernel(box, textwrap.dedent("""
+    second = run_in_kernel(
+        box,
+        textwrap.dedent("""
         import sys, json, os, numpy, torch
-        print(json.dumps({"patched": torch.zeros(1).__class__.__name__ != "Tensor", "planted": "planted" in globals(),
-                          "numpy": float(numpy.random.rand()), "torch": float(torch.rand(1)), "pid": os.getpid()}))
-    """))
+        print(json.dumps({
+            "patched": torch.zeros(1).__class__.__name__ != "Tensor",
+            "planted": "planted" in globals(),
+            "numpy": float(numpy.random.rand()), "torch": float(torch.rand(1)), "pid": os.getpid(),
+        }))
+    """),
+    )
     first, second = json.loads(first), json.loads(second)
     assert first["warm"], "the template's imports are in the kernel"
     assert first["cwd"] == "/home/student/submission" and first["files"] == ["answer.txt"]
-    assert not second["patched"] and not second["planted"], "nothing of notebook 1's kernel reaches notebook 2's"
+    assert not second["patched"] and not second["planted"], (
+        "nothing of notebook 1's kernel reaches notebook 2's"
+    )
     assert first["pid"] != second["pid"]
-    assert (first["numpy"], first["torch"]) != (second["numpy"], second["torch"]), "each kernel is reseeded"
+    assert (first["numpy"], first["torch"]) != (second["numpy"], second["torch"]), (
+        "each kernel is reseeded"
+    )
 
 
 PROCESS_STATE = textwrap.dedent("""
     import ctypes, json, os, resource, signal, sys
-    limits = {name: resource.getrlimit(getattr(resource, name)) for name in dir(resource) if name.startswith("RLIMIT_")}
+    limits = {
+        name: resource.getrlimit(getattr(resource, name))
+        for name in dir(resource) if name.startswith("RLIMIT_")
+    }
     umask = os.umask(0o22); os.umask(umask)
     print(json.dumps({
-        "path": sys.path, "argv0": sys.argv[0], "cwd": os.getcwd(), "env": dict(os.environ), "uid": os.getuid(),
-        "limits": limits, "umask": umask, "sigint": str(signal.getsignal(signal.SIGINT)),
-        "sigpipe": str(signal.getsignal(signal.SIGPIPE)), "dumpable": ctypes.CDLL(None).prctl(3, 0, 0, 0, 0),
-        "user_module": "course_grader" not in sys.modules and type(sys.modules["__main__"]).__name__,
+        "path": sys.path, "argv0": sys.argv[0], "cwd": os.getcwd(), "env": dict(os.environ),
+        "uid": os.getuid(), "limits": limits, "umask": umask,
+        "sigint": str(signal.getsignal(signal.SIGINT)),
+        "sigpipe": str(signal.getsignal(signal.SIGPIPE)),
+        "dumpable": ctypes.CDLL(None).prctl(3, 0, 0, 0, 0),
+        "user_module": (
+            "course_grader" not in sys.modules and type(sys.modules["__main__"]).__name__
+        ),
     }))
 """)
 
 
 def test_a_forked_kernel_looks_like_a_cold_one(alice, sandboxes, tmp_path):
-    """What a student's code can observe of its process is what a cold kernel shows (but its pid)."""
+    """What a student's code can observe of its process is what a cold kernel shows (but its
+    pid)."""
     box, _ = sandboxes.box_for(Sandbox(), alice, "state", more_follow=False)
     warm_state = json.loads(run_in_kernel(box, PROCESS_STATE))
     with Sandbox().open(submission(tmp_path, "judy")) as cold_box:
@@ -119,13 +147,18 @@ def test_a_forked_kernel_looks_like_a_cold_one(alice, sandboxes, tmp_path):
 
 def test_a_notebooks_stray_processes_die_before_the_next_kernel(alice, sandboxes):
     box, _ = sandboxes.box_for(Sandbox(), alice, "spawns", more_follow=False)
-    run_in_kernel(box, textwrap.dedent("""
+    run_in_kernel(
+        box,
+        textwrap.dedent("""
         import subprocess
         subprocess.Popen(["setsid", "sleep", "600"], start_new_session=True)
         print("spawned")
-    """))
+    """),
+    )
     box, _ = sandboxes.box_for(Sandbox(), alice, "after-spawns", more_follow=False)
-    left = run_in_kernel(box, textwrap.dedent("""
+    left = run_in_kernel(
+        box,
+        textwrap.dedent("""
         import os
         names = []
         for pid in filter(str.isdigit, os.listdir("/proc")):
@@ -134,13 +167,16 @@ def test_a_notebooks_stray_processes_die_before_the_next_kernel(alice, sandboxes
             except OSError:
                 pass
         print(sum(name.endswith("sleep") for name in names))
-    """))
+    """),
+    )
     assert left.strip() == "0"
 
 
 def test_a_kernel_can_neither_read_nor_trace_its_template(alice, sandboxes):
     box, _ = sandboxes.box_for(Sandbox(), alice, "traces", more_follow=False)
-    out = run_in_kernel(box, textwrap.dedent("""
+    out = run_in_kernel(
+        box,
+        textwrap.dedent("""
         import ctypes, os
         template = os.getppid()
         results = {}
@@ -153,13 +189,24 @@ def test_a_kernel_can_neither_read_nor_trace_its_template(alice, sandboxes):
         libc = ctypes.CDLL(None, use_errno=True)
         results["ptrace"] = libc.ptrace(16, template, 0, 0)  # PTRACE_ATTACH
         print(results)
-    """))
+    """),
+    )
     assert "read" not in out and "'ptrace': -1" in out, out
 
 
 def test_a_dead_template_is_replaced_and_its_kernels_restart(alice, sandboxes, caplog):
-    box, _ = sandboxes.box_for(Sandbox(), alice, "kills", more_follow=True)  # prefetches the next test's
-    run_in_kernel(box, "import os, threading\nthreading.Timer(0.5, os.kill, (os.getppid(), 9)).start()\nprint('bye')")
+    box, _ = sandboxes.box_for(Sandbox(), alice, "kills", more_follow=True)  # a spare for later
+    template = box.template
+
+    def template_gone():
+        deadline = time.monotonic() + 30
+        while template.alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not template.alive(), "the kernel's SIGKILL did not reach its template"
+
+    # The kill comes after the reply (else the kernel dies with its template before answering).
+    code = "import os, threading\nthreading.Timer(0.5, os.kill, (os.getppid(), 9)).start()"
+    run_in_kernel(box, code, before_shutdown=template_gone)
     with caplog.at_level(logging.WARNING, logger="graders"):
         box, _ = sandboxes.box_for(Sandbox(), alice, "after-kills", more_follow=False)
         assert run_in_kernel(box, "print(6 * 7)").strip() == "42"
@@ -170,9 +217,14 @@ def test_without_a_template_kernels_start_cold_and_the_log_says_so(tmp_path, mon
     monkeypatch.setattr(warm, "TEMPLATE_SOURCE", "raise SystemExit(3)")
     sandboxes = warm.WarmSandboxes()
     with caplog.at_level(logging.WARNING, logger="graders"):
-        box, _ = sandboxes.box_for(Sandbox(), submission(tmp_path, "erin"), "first", more_follow=False)
+        box, _ = sandboxes.box_for(
+            Sandbox(), submission(tmp_path, "erin"), "first", more_follow=False
+        )
         assert box.template is None
-        assert run_in_kernel(box, "import os\nprint(os.getcwd())").strip() == "/home/student/submission"
+        assert (
+            run_in_kernel(box, "import os\nprint(os.getcwd())").strip()
+            == "/home/student/submission"
+        )
     sandboxes.close()
     assert "this submission's kernels start cold" in caplog.text
 
@@ -195,3 +247,25 @@ def test_the_next_submission_gets_the_prefetched_spare_and_only_its_own_files(tm
     (grace / "answer.txt").write_text("resubmitted")
     again, _ = sandboxes.box_for(Sandbox(), grace, "q1", more_follow=False)
     assert again is not box and (again.workdir / "answer.txt").read_text() == "resubmitted"
+
+
+def test_prefetch_only_when_this_process_grades_another_submission_after(monkeypatch):
+    """nbgrader's converter lists the submissions it will grade, in order (graders/plugin.py)."""
+    from types import SimpleNamespace
+
+    from graders.plugin import _more_submissions_follow
+
+    converter = SimpleNamespace(
+        assignments={f"/course/submitted/{s}/midterm": [] for s in ("bob", "alice")}
+    )
+    preprocessor = SimpleNamespace(parent=SimpleNamespace(parent=converter))
+
+    def follows(student):
+        return _more_submissions_follow(
+            preprocessor, {"nbgrader": {"student": student, "assignment": "midterm"}}
+        )
+
+    monkeypatch.setattr(warm.SANDBOXES, "more_follow", False)
+    assert follows("alice") and not follows("bob")
+    monkeypatch.setattr(warm.SANDBOXES, "more_follow", True)  # a grade_class worker
+    assert follows("bob")

@@ -30,10 +30,25 @@ from dataclasses import dataclass
 from IPython.core.inputtransformer2 import TransformerManager
 
 #: Built-ins that look things up, run code or reach files by a name known only at run time.
-DYNAMIC_BUILTINS = frozenset({
-    "eval", "exec", "compile", "__import__", "globals", "locals", "vars", "setattr", "delattr",
-    "open", "breakpoint", "input", "help", "memoryview", "getattr",
-})
+DYNAMIC_BUILTINS = frozenset(
+    {
+        "eval",
+        "exec",
+        "compile",
+        "__import__",
+        "globals",
+        "locals",
+        "vars",
+        "setattr",
+        "delattr",
+        "open",
+        "breakpoint",
+        "input",
+        "help",
+        "memoryview",
+        "getattr",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -87,12 +102,14 @@ def violations(sources: dict, entry: str, ban: Ban) -> list:
             if owners:
                 queue.extend(owners)
             elif name not in ban.provided and not hasattr(builtins, name):
-                found.append(Violation(
-                    f"`{name}` (cell `{grade_id}`, line {line}): none of your answer cells "
-                    "defines it; code outside the answer cells is not graded, so your answer "
-                    "may not use it",
-                    hides=True,
-                ))
+                found.append(
+                    Violation(
+                        f"`{name}` (cell `{grade_id}`, line {line}): none of your answer cells "
+                        "defines it; code outside the answer cells is not graded, so your answer "
+                        "may not use it",
+                        hides=True,
+                    )
+                )
     return found
 
 
@@ -186,8 +203,9 @@ class _Reader(ast.NodeVisitor):
             return False
         if module.split(".")[0] not in self.ban.allowed_imports:
             allowed = ", ".join(sorted(self.ban.allowed_imports))
-            self.flag(node, f"`import {module}`: answers here may import only {allowed}",
-                      hides=True)
+            self.flag(
+                node, f"`import {module}`: answers here may import only {allowed}", hides=True
+            )
             return False
         return True
 

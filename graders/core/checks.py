@@ -93,7 +93,8 @@ class Question:
         return register
 
     def figure(self, cell: str):
-        """Decorator: a picture for the feedback of ``cell``, ``function(student, rng) -> PNG bytes``.
+        """Decorator: a picture for the feedback of ``cell``, ``function(student, rng) -> PNG
+        bytes``.
 
         Figures illustrate; they never score. One that fails is left out (and logged).
         """
@@ -140,16 +141,28 @@ def run_check(check: Check, submission: Submission, salt: int = 0) -> Outcome:
         return Outcome(check, 0.0, str(verdict))
     except Exception:
         log.exception("grader error in check %s.%s", check.cell, check.name)
-        return Outcome(check, 0.0, "this check could not be completed (a grader error, reported to your instructor)")
+        return Outcome(
+            check,
+            0.0,
+            "this check could not be completed (a grader error, reported to your instructor)",
+        )
     return Outcome(check, check.points, "")
 
 
 def feedback_text(result: CellResult) -> str:
     """What the student reads under the cell: the score, then one line per check."""
-    lines = [f"Autograded outside your notebook: {_points(result.earned)} / {_points(result.points)} points"]
+    lines = [
+        f"Autograded outside your notebook: {_points(result.earned)} / {_points(result.points)} "
+        "points"
+    ]
     for outcome in result.outcomes:
         mark = "PASS" if outcome.passed else "FAIL"
-        lines.append(_wrap(f"[{mark}] {outcome.check.name} ({_points(outcome.earned)}/{_points(outcome.check.points)}): {outcome.check.prop}"))
+        lines.append(
+            _wrap(
+                f"[{mark}] {outcome.check.name} ({_points(outcome.earned)}"
+                f"/{_points(outcome.check.points)}): {outcome.check.prop}"
+            )
+        )
         if outcome.message:
             lines.append(_wrap(outcome.message, first="       "))
     return "\n".join(lines) + "\n"
@@ -157,8 +170,14 @@ def feedback_text(result: CellResult) -> str:
 
 def _wrap(text: str, first: str = "") -> str:
     """Lines of at most ``FEEDBACK_WIDTH`` characters: formgrader shows outputs without wrapping."""
-    return textwrap.fill(text, FEEDBACK_WIDTH, initial_indent=first, subsequent_indent="       ",
-                         break_long_words=False, break_on_hyphens=False)
+    return textwrap.fill(
+        text,
+        FEEDBACK_WIDTH,
+        initial_indent=first,
+        subsequent_indent="       ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def _points(value: float) -> str:

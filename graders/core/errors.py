@@ -11,7 +11,8 @@ class Fail(Exception):
 
 
 class NotChecked(Exception):
-    """The answer could not be examined (crash, hang, garbage): the check scores 0 with this message."""
+    """The answer could not be examined (crash, hang, garbage): the check scores 0 with this
+    message."""
 
 
 class StudentCodeError(NotChecked):

@@ -33,14 +33,26 @@ DRAIN_BATCH = 2000
 #: Reading a reply file is local disk I/O: far less than this.
 REPLY_READ_SECONDS = 10.0
 TAMPERED = "the file the grader reads your answer from was tampered with"
-KINDS = {stat.S_IFIFO: "FIFO", stat.S_IFDIR: "directory", stat.S_IFSOCK: "socket",
-         stat.S_IFCHR: "character device", stat.S_IFBLK: "block device"}
+KINDS = {
+    stat.S_IFIFO: "FIFO",
+    stat.S_IFDIR: "directory",
+    stat.S_IFSOCK: "socket",
+    stat.S_IFCHR: "character device",
+    stat.S_IFBLK: "block device",
+}
 
 
 class KernelTransport:
     """Probe requests over a running kernel of an nbclient ``NotebookClient``."""
 
-    def __init__(self, client, workdir: Path, cell_timeout: float, kernel_workdir: str | None = None, io_owner=None):
+    def __init__(
+        self,
+        client,
+        workdir: Path,
+        cell_timeout: float,
+        kernel_workdir: str | None = None,
+        io_owner=None,
+    ):
         """``workdir`` as the grader sees it is ``kernel_workdir`` in the kernel (a sandbox may move
         it); ``io_owner`` is the (uid, gid) the kernel runs as, if not the grader's."""
         self.client = client
@@ -63,7 +75,9 @@ class KernelTransport:
 
     async def _execute(self, code, timeout):
         kc, km = self.client.kc, self.client.km
-        msg_id = kc.execute(code, silent=False, store_history=False, allow_stdin=False, stop_on_error=False)
+        msg_id = kc.execute(
+            code, silent=False, store_history=False, allow_stdin=False, stop_on_error=False
+        )
         deadline = monotonic() + timeout
         while True:
             await self._drain_iopub()
@@ -120,9 +134,10 @@ class KernelTransport:
     def install(self, runtime_source: str) -> None:
         """Install the grader's runtime in the kernel, after the student's cells."""
         self.runtime_source = (
-            "__course_grader__ = __import__('types').ModuleType('course_grader')\n"
-            f"exec(compile({runtime_source!r}, '<course grader>', 'exec'), __course_grader__.__dict__)\n"
-            "__course_grader__.NAMESPACE = globals()\n"
+            "__course_grader__ = "
+            f"__import__('types').ModuleType('course_grader')\nexec(compile({runtime_source!r}, "
+            "'<course grader>', 'exec'), "
+            "__course_grader__.__dict__)\n__course_grader__.NAMESPACE = globals()\n"
         )
         # A fresh directory opened once: the student's code cannot redirect the grader's
         # writes by planting symlinks (names are created with O_EXCL under this handle).
@@ -144,7 +159,10 @@ class KernelTransport:
         request_name, reply_name = f"request-{number}", f"reply-{number}"
         self._write(request_name, request)
         kernel_dir = f"{self.kernel_workdir}/{self.io_dir.name}"
-        code = f"__course_grader__.dispatch({kernel_dir + '/' + request_name!r}, {kernel_dir + '/' + reply_name!r})"
+        code = (
+            f"__course_grader__.dispatch({kernel_dir + '/' + request_name!r}, "
+            f"{kernel_dir + '/' + reply_name!r})"
+        )
         try:
             self.execute(code, timeout)
         except ProbeTimeout:

@@ -68,8 +68,9 @@ class Hyper:
 
     def _draw(self, rng: torch.Generator, low: float, high: float) -> float:
         if self.log:
-            exponent = torch.empty((), dtype=F64).uniform_(math.log(low), math.log(high),
-                                                          generator=rng)
+            exponent = torch.empty((), dtype=F64).uniform_(
+                math.log(low), math.log(high), generator=rng
+            )
             value = math.exp(float(exponent))
         else:
             value = float(torch.empty((), dtype=F64).uniform_(low, high, generator=rng))
@@ -90,8 +91,12 @@ def unchanged(theta, grad, state, hypers):
 
 
 #: The mistake any optimizer can make: building a new tensor instead of changing the parameter.
-NO_UPDATE = Mistake("no_update", unchanged, "no update at all: θ never changes (change the "
-                    "parameter in place, e.g. p.sub_(...) or p.copy_(...), not a new local tensor)")
+NO_UPDATE = Mistake(
+    "no_update",
+    unchanged,
+    "no update at all: θ never changes (change the "
+    "parameter in place, e.g. p.sub_(...) or p.copy_(...), not a new local tensor)",
+)
 
 
 @dataclass(frozen=True)
@@ -125,8 +130,9 @@ class OptimizerSpec:
         return {hyper.name: hyper.sample(rng) for hyper in self.hypers}
 
     def call_text(self, hypers: dict) -> str:
-        shown = ", ".join(f"{key}={_value(value)}" for key, value in hypers.items()
-                          if key != "params")
+        shown = ", ".join(
+            f"{key}={_value(value)}" for key, value in hypers.items() if key != "params"
+        )
         return f"{self.name}({shown})"
 
 
@@ -149,8 +155,11 @@ class Problem:
 
     def restricted(self, indices: list) -> "Problem":
         """The quadratic problem on the parameters ``indices`` only."""
-        data = {"kind": "quadratic", "A": [self.data["A"][i] for i in indices],
-                "b": [self.data["b"][i] for i in indices]}
+        data = {
+            "kind": "quadratic",
+            "A": [self.data["A"][i] for i in indices],
+            "b": [self.data["b"][i] for i in indices],
+        }
         return Problem(data, [self.theta[i] for i in indices], [self.labels[i] for i in indices])
 
 
@@ -172,8 +181,11 @@ def small_network(rng: torch.Generator) -> Problem:
     """Regression with one hidden tanh layer (3 -> 6 -> 2) on a fixed batch of 16."""
     shapes = {"W1": (6, 3), "b1": (6,), "W2": (2, 6), "b2": (2,)}
     theta = [torch.randn(shape, generator=rng, dtype=F64) * 0.5 for shape in shapes.values()]
-    data = {"kind": "network", "X": torch.randn(16, 3, generator=rng, dtype=F64),
-            "Y": torch.randn(16, 2, generator=rng, dtype=F64)}
+    data = {
+        "kind": "network",
+        "X": torch.randn(16, 3, generator=rng, dtype=F64),
+        "Y": torch.randn(16, 2, generator=rng, dtype=F64),
+    }
     return Problem(data, theta, [f"{name} (shape {shape})" for name, shape in shapes.items()])
 
 
@@ -192,15 +204,22 @@ def fresh_state(spec: OptimizerSpec, theta: torch.Tensor) -> dict:
     return {"step": 0, **{name: torch.zeros_like(theta) for name in spec.buffers}}
 
 
-def apply(rule: StepRule, theta: torch.Tensor, grad: torch.Tensor, state: dict,
-          hypers: dict) -> torch.Tensor:
+def apply(
+    rule: StepRule, theta: torch.Tensor, grad: torch.Tensor, state: dict, hypers: dict
+) -> torch.Tensor:
     """One step of ``rule`` for one parameter: counts the step in ``state``, returns theta'."""
     state["step"] += 1
     return rule(theta, grad, state, hypers)
 
 
-def simulate(spec: OptimizerSpec, rule: StepRule, hypers: list, problem: Problem, steps: int,
-             has_grad: list | None = None) -> list:
+def simulate(
+    spec: OptimizerSpec,
+    rule: StepRule,
+    hypers: list,
+    problem: Problem,
+    steps: int,
+    has_grad: list | None = None,
+) -> list:
     """theta^0..theta^steps (a list per step of one tensor per parameter) under ``rule``;
     ``hypers[j]`` are parameter j's hyperparameters. A parameter without a gradient at a step is
     skipped: its theta, buffers and step count stay as they are."""
@@ -237,8 +256,11 @@ def mistakes(spec: OptimizerSpec, hypers: list, problem: Problem, steps: int) ->
 
 def per_parameter(spec: OptimizerSpec, defaults: dict, groups: list) -> list:
     """Each parameter's hyperparameters: its group's settings over the constructor's defaults."""
-    return [{name: {**defaults, **group}[name] for name in spec.names}
-            for group in groups for _ in group["params"]]
+    return [
+        {name: {**defaults, **group}[name] for name in spec.names}
+        for group in groups
+        for _ in group["params"]
+    ]
 
 
 # ------------------------------------------------------------------ comparing trajectories
@@ -269,8 +291,13 @@ def column(trajectory: list, j: int) -> list:
 
 def same(a, b) -> bool:
     """Bit-for-bit equal tensors of the same shape and dtype."""
-    return (isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) and a.shape == b.shape
-            and a.dtype == b.dtype and bool(torch.equal(a, b)))
+    return (
+        isinstance(a, torch.Tensor)
+        and isinstance(b, torch.Tensor)
+        and a.shape == b.shape
+        and a.dtype == b.dtype
+        and bool(torch.equal(a, b))
+    )
 
 
 def show(value) -> str:
@@ -280,8 +307,18 @@ def show(value) -> str:
     return "[" + ", ".join(f"{x:.10g}" for x in flat[:4]) + (", ...]" if len(flat) > 4 else "]")
 
 
-def expect_trajectory(got, want, what, labels, *, candidates=(), rule="the reference update",
-                      first=0, rtol=RTOL, atol=ATOL) -> None:
+def expect_trajectory(
+    got,
+    want,
+    what,
+    labels,
+    *,
+    candidates=(),
+    rule="the reference update",
+    first=0,
+    rtol=RTOL,
+    atol=ATOL,
+) -> None:
     """Fail at the first step and parameter where ``got`` leaves ``want``, naming the candidate
     (message, trajectory) that ``got`` follows longest when it follows one longer than ``want``;
     ``candidates`` may be a function returning them, called only on failure."""
@@ -317,9 +354,11 @@ def explain(got, want, step, j, candidates, first) -> str:
         scale = want[step][j].abs().max().clamp(min=1e-300)
         relative = float((g.to(F64) - want[step][j]).abs().max() / scale)
         if relative < 1e-4:
-            return (f"The difference is small (relative {relative:.1e}) but far above float64 "
-                    "rounding: is part of your computation in float32 (e.g. a buffer made with "
-                    "torch.zeros(p.shape) instead of torch.zeros_like(p))?")
+            return (
+                f"The difference is small (relative {relative:.1e}) but far above float64 "
+                "rounding: is part of your computation in float32 (e.g. a buffer made with "
+                "torch.zeros(p.shape) instead of torch.zeros_like(p))?"
+            )
     if candidates:
         return "It matches none of the common mistakes the grader knows."
     return ""
@@ -328,12 +367,28 @@ def explain(got, want, step, j, candidates, first) -> str:
 # ------------------------------------------------------------------ the student's optimizer
 
 
-def run(student, spec: OptimizerSpec, defaults: dict, groups: list, problem: Problem, steps: int,
-        what: str, **options) -> dict:
+def run(
+    student,
+    spec: OptimizerSpec,
+    defaults: dict,
+    groups: list,
+    problem: Problem,
+    steps: int,
+    what: str,
+    **options,
+) -> dict:
     """The student's optimizer run in their kernel on ``groups`` (plain tensors):
     {"theta": [...], "returned": [...], "closure_losses": [...]}."""
-    reply = student.probe("optimizer_trajectory", spec.name, defaults, groups, problem.data, steps,
-                          what=what, **options)
+    reply = student.probe(
+        "optimizer_trajectory",
+        spec.name,
+        defaults,
+        groups,
+        problem.data,
+        steps,
+        what=what,
+        **options,
+    )
     if not isinstance(reply, dict) or not isinstance(reply.get("theta"), list):
         raise Fail(f"{what}: the grader got no trajectory back")
     return reply
@@ -345,20 +400,52 @@ def run_alone(student, spec, defaults, problem, steps, what, **options) -> list:
     return run(student, spec, defaults, groups, problem, steps, what, **options)["theta"]
 
 
+def expect_theorem_iterates(
+    student, spec: OptimizerSpec, hypers: dict, problem: Problem, want: list, says: str
+) -> None:
+    """The student's ``spec.name`` with ``hypers`` on ``problem`` (every gradient 0) gives the
+    iterates ``want`` (theta^0..theta^K, one entry per parameter) that the theorem ``says``;
+    a departure is explained by the catalogued mistake it matches, if any."""
+    steps = len(want) - 1
+    what = f"{spec.call_text(hypers)} with every gradient 0, {steps} steps"
+    got = run_alone(student, spec, hypers, problem, steps, what)
+    per = [hypers] * len(problem.theta)
+    expect_trajectory(
+        got,
+        want,
+        what,
+        problem.labels,
+        rule=f"the theorem's {says}",
+        candidates=lambda: mistakes(spec, per, problem, steps),
+    )
+
+
 def expect_moves(trajectory: list, what: str) -> None:
     """The contract checks compare the optimizer with itself, which an optimizer that changes
     nothing would pass: they first require the first step to move some parameter."""
     if len(trajectory) < 2 or all(same(a, b) for a, b in zip(trajectory[0], trajectory[1])):
-        raise Fail(f"{what}: the first step changed no parameter, so this property cannot be "
-                   "checked (step must update the parameters in place)")
+        raise Fail(
+            f"{what}: the first step changed no parameter, so this property cannot be "
+            "checked (step must update the parameters in place)"
+        )
 
 
 # ------------------------------------------------------------------ check factories
 
 
-def declare_trajectory_check(question: Question, cell: str, spec: OptimizerSpec, *, name: str,
-                             points: float, problem: Callable, on: str, steps: int,
-                             oracle: bool = False, time_limit: float = DEFAULT_TIME_LIMIT) -> None:
+def declare_trajectory_check(
+    question: Question,
+    cell: str,
+    spec: OptimizerSpec,
+    *,
+    name: str,
+    points: float,
+    problem: Callable,
+    on: str,
+    steps: int,
+    oracle: bool = False,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> None:
     """Register check ``name``: the student's ``spec.name`` on ``problem(rng)`` (described by
     ``on``) follows the reference step (or, with ``oracle``, the library optimizer) for
     ``steps`` steps."""
@@ -370,18 +457,32 @@ def declare_trajectory_check(question: Question, cell: str, spec: OptimizerSpec,
         what = f"{spec.call_text(hypers)} on {on}, {steps} steps"
         got = run_alone(student, spec, hypers, instance, steps, what)
         per = [hypers] * len(instance.theta)
-        want = (oracle_trajectory(spec, hypers, instance, steps) if oracle
-                else simulate(spec, spec.step, per, instance, steps))
-        expect_trajectory(got, want, what, instance.labels, rule=against,
-                          candidates=lambda: mistakes(spec, per, instance, steps))
+        want = (
+            oracle_trajectory(spec, hypers, instance, steps)
+            if oracle
+            else simulate(spec, spec.step, per, instance, steps)
+        )
+        expect_trajectory(
+            got,
+            want,
+            what,
+            instance.labels,
+            rule=against,
+            candidates=lambda: mistakes(spec, per, instance, steps),
+        )
 
     check.__name__ = name
     check.__doc__ = f"{spec.name} follows {against} at every step of {steps} on {on}, float64."
     question.check(cell, points=points, time_limit=time_limit)(check)
 
 
-def declare_contract_checks(question: Question, cell: str, specs: tuple, points: dict,
-                            time_limit: float = DEFAULT_TIME_LIMIT) -> None:
+def declare_contract_checks(
+    question: Question,
+    cell: str,
+    specs: tuple,
+    points: dict,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> None:
     """Register one check per contract feature in ``points`` ({feature: points}); each runs
     every spec in ``specs`` that claims the feature."""
     for feature, worth in points.items():
@@ -414,8 +515,10 @@ def ignored_hyperparameters(spec, defaults, groups, problem, steps, j) -> list:
     """Candidates for parameter j: the reference with some of its group's settings replaced by
     the constructor's (read from self.defaults) or by the first group's."""
     own = per_parameter(spec, defaults, groups)
-    sources = {"the constructor's": {name: defaults[name] for name in spec.names},
-               "the first group's": own[0]}
+    sources = {
+        "the constructor's": {name: defaults[name] for name in spec.names},
+        "the first group's": own[0],
+    }
     candidates = []
     for source, values in sources.items():
         for size in range(1, len(spec.names) + 1):
@@ -426,8 +529,10 @@ def ignored_hyperparameters(spec, defaults, groups, problem, steps, j) -> list:
                     continue
                 listed = " and ".join(chosen)
                 trajectory = column(simulate(spec, spec.step, mixed, problem, steps), j)
-                says = (f"{spec.says} with {source} {listed} instead of its group's (read "
-                        f"group['{chosen[0]}'] inside step)")
+                says = (
+                    f"{spec.says} with {source} {listed} instead of its group's (read "
+                    f"group['{chosen[0]}'] inside step)"
+                )
                 candidates.append((says, trajectory))
     return candidates
 
@@ -445,9 +550,15 @@ def parameter_groups_keep_their_own_hyperparameters(student, rng, spec: Optimize
     for number, group in enumerate(groups):
         alone = {**defaults, **{key: value for key, value in group.items() if key != "params"}}
         indices = list(range(start, start + len(group["params"])))
-        single = run_alone(student, spec, alone, problem.restricted(indices), steps,
-                           f"{spec.call_text(alone)} alone")
-        mine = [row[start:start + len(indices)] for row in got]
+        single = run_alone(
+            student,
+            spec,
+            alone,
+            problem.restricted(indices),
+            steps,
+            f"{spec.call_text(alone)} alone",
+        )
+        mine = [row[start : start + len(indices)] for row in got]
         found = departure(mine, single)
         if found is not None:
             step, i = found
@@ -455,10 +566,12 @@ def parameter_groups_keep_their_own_hyperparameters(student, rng, spec: Optimize
             candidates = ignored_hyperparameters(spec, defaults, groups, problem, steps, j)
             hint = explain(column(got, j), column(single, i), step, 0, candidates, 0)
             hint = "" if hint.startswith("It matches none") else hint
-            raise Fail(f"{what}: θ^{step} of {problem.labels[j]} (group {number}: "
-                       f"{spec.call_text(alone)}) is {show(mine[step][i])}, but "
-                       f"{spec.call_text(alone)} on that group alone gives "
-                       f"{show(single[step][i])}. {hint}".strip())
+            raise Fail(
+                f"{what}: θ^{step} of {problem.labels[j]} (group {number}: "
+                f"{spec.call_text(alone)}) is {show(mine[step][i])}, but "
+                f"{spec.call_text(alone)} on that group alone gives "
+                f"{show(single[step][i])}. {hint}".strip()
+            )
         start += len(indices)
 
 
@@ -470,30 +583,48 @@ def parameters_without_gradient_are_left_alone(student, rng, spec: OptimizerSpec
     has_grad = [[True, False, step % 2 == 0, True] for step in range(steps)]
     problem = random_quadratics(rng, [(4,), (3,), (2, 2), (5,)])
     hypers = spec.sample(rng)
-    what = (f"{spec.call_text(hypers)}.step() with parameter 1's .grad always None and "
-            "parameter 2's None at odd steps")
+    what = (
+        f"{spec.call_text(hypers)}.step() with parameter 1's .grad always None and "
+        "parameter 2's None at odd steps"
+    )
     got = run_alone(student, spec, hypers, problem, steps, what, has_grad=has_grad)
     expect_moves(got, what)
     for step in range(steps):
         for j in (1, 2):
             if not has_grad[step][j] and not same(got[step + 1][j], got[step][j]):
-                raise Fail(f"{what}: {problem.labels[j]} changed at step {step + 1} although "
-                           f"its .grad was None (θ^{step} = {show(got[step][j])}, θ^{step + 1} = "
-                           f"{show(got[step + 1][j])}): skip such parameters entirely, weight "
-                           "decay included")
+                raise Fail(
+                    f"{what}: {problem.labels[j]} changed at step {step + 1} although "
+                    f"its .grad was None (θ^{step} = {show(got[step][j])}, θ^{step + 1} = "
+                    f"{show(got[step + 1][j])}): skip such parameters entirely, weight "
+                    "decay included"
+                )
     kept = problem.restricted([0, 3])
     others = run_alone(student, spec, hypers, kept, steps, f"{what} (without parameters 1 and 2)")
-    expect_trajectory([[row[0], row[3]] for row in got], others, what, kept.labels,
-                      rule="the same optimizer run without the None-grad parameters (did a None "
-                           "grad `return` or `break` out of the loop?)")
+    expect_trajectory(
+        [[row[0], row[3]] for row in got],
+        others,
+        what,
+        kept.labels,
+        rule="the same optimizer run without the None-grad parameters (did a None "
+        "grad `return` or `break` out of the loop?)",
+    )
     updates = [0] + [step + 1 for step in range(steps) if has_grad[step][2]]
-    alone = run_alone(student, spec, hypers, problem.restricted([2]), len(updates) - 1,
-                      f"{what} (parameter 2 alone)")
-    expect_trajectory([[got[step][2]] for step in updates], alone,
-                      f"{what}, looking only at the steps where parameter 2 had a gradient",
-                      [problem.labels[2]],
-                      rule="the same optimizer run on parameter 2 alone (did its state or step "
-                           "count change at steps without a gradient?)")
+    alone = run_alone(
+        student,
+        spec,
+        hypers,
+        problem.restricted([2]),
+        len(updates) - 1,
+        f"{what} (parameter 2 alone)",
+    )
+    expect_trajectory(
+        [[got[step][2]] for step in updates],
+        alone,
+        f"{what}, looking only at the steps where parameter 2 had a gradient",
+        [problem.labels[2]],
+        rule="the same optimizer run on parameter 2 alone (did its state or step "
+        "count change at steps without a gradient?)",
+    )
 
 
 def step_with_closure_returns_its_loss(student, rng, spec: OptimizerSpec) -> None:
@@ -503,22 +634,32 @@ def step_with_closure_returns_its_loss(student, rng, spec: OptimizerSpec) -> Non
     problem = random_quadratics(rng, [(3,), (2,)])
     hypers = spec.sample(rng)
     what = f"{spec.call_text(hypers)}.step(closure)"
-    reply = run(student, spec, hypers, [{"params": problem.theta}], problem, steps, what,
-                closure=True)
+    reply = run(
+        student, spec, hypers, [{"params": problem.theta}], problem, steps, what, closure=True
+    )
     expect_moves(reply["theta"], what)
     for step, (returned, calls) in enumerate(zip(reply["returned"], reply["closure_losses"])):
         if not calls:
             raise Fail(f"{what} at step {step + 1} never called the closure")
         if isinstance(returned, str) or returned is None:
-            raise Fail(f"{what} at step {step + 1} returned {returned}; it must return the "
-                       f"closure's loss ({calls[0]:.10g})")
+            raise Fail(
+                f"{what} at step {step + 1} returned {returned}; it must return the "
+                f"closure's loss ({calls[0]:.10g})"
+            )
         value = numeric.number(returned, f"what {what} returned at step {step + 1}")
         if abs(value - calls[0]) > 1e-12 * max(1.0, abs(calls[0])):
-            raise Fail(f"{what} at step {step + 1} returned {value:.10g}, but the closure's loss "
-                       f"was {calls[0]:.10g}")
+            raise Fail(
+                f"{what} at step {step + 1} returned {value:.10g}, but the closure's loss "
+                f"was {calls[0]:.10g}"
+            )
     plain = run_alone(student, spec, hypers, problem, steps, f"{spec.call_text(hypers)}.step()")
-    expect_trajectory(reply["theta"], plain, what, problem.labels,
-                      rule="the trajectory of step() after loss.backward()")
+    expect_trajectory(
+        reply["theta"],
+        plain,
+        what,
+        problem.labels,
+        rule="the trajectory of step() after loss.backward()",
+    )
 
 
 def state_dict_resumes_training_exactly(student, rng, spec: OptimizerSpec) -> None:
@@ -528,23 +669,46 @@ def state_dict_resumes_training_exactly(student, rng, spec: OptimizerSpec) -> No
     problem = random_quadratics(rng, [(3,), (2,), (2, 2)])
     defaults = spec.sample(rng)
     first = spec.names[0]
-    groups = [{"params": problem.theta[:1], first: spec.hypers[0].sample(rng)},
-              {"params": problem.theta[1:]}]
-    what = (f"{spec.call_text(defaults)} with two groups: state_dict() after {before} steps, "
-            "loaded into a fresh optimizer with load_state_dict()")
-    reply = student.probe("optimizer_resume", spec.name, defaults, groups, problem.data, before,
-                          after, what=what)
+    groups = [
+        {"params": problem.theta[:1], first: spec.hypers[0].sample(rng)},
+        {"params": problem.theta[1:]},
+    ]
+    what = (
+        f"{spec.call_text(defaults)} with two groups: state_dict() after {before} steps, "
+        "loaded into a fresh optimizer with load_state_dict()"
+    )
+    reply = student.probe(
+        "optimizer_resume", spec.name, defaults, groups, problem.data, before, after, what=what
+    )
     if not isinstance(reply, dict) or not isinstance(reply.get("original"), list):
         raise Fail(f"{what}: the grader got no trajectory back")
     resumed, original = reply["resumed"], reply["original"]
     expect_moves(original, what)
-    restarted = simulate(spec, spec.step, per_parameter(spec, defaults, groups),
-                         Problem(problem.data, original[0], problem.labels), after)
-    expect_trajectory(resumed, original, what, problem.labels, first=before, rtol=0.0, atol=0.0,
-                      rule="the original optimizer's continuation",
-                      candidates=[("the reference restarted from empty state: keep every buffer "
-                                   "and the step count in self.state[p], which is what "
-                                   "state_dict() saves", restarted)])
+    restarted = simulate(
+        spec,
+        spec.step,
+        per_parameter(spec, defaults, groups),
+        Problem(problem.data, original[0], problem.labels),
+        after,
+    )
+    expect_trajectory(
+        resumed,
+        original,
+        what,
+        problem.labels,
+        first=before,
+        rtol=0.0,
+        atol=0.0,
+        rule="the original optimizer's continuation",
+        candidates=[
+            (
+                "the reference restarted from empty state: keep every buffer "
+                "and the step count in self.state[p], which is what "
+                "state_dict() saves",
+                restarted,
+            )
+        ],
+    )
 
 
 CONTRACT = {

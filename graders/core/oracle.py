@@ -67,8 +67,9 @@ class Oracle:
     under ``torch.no_grad`` after ``torch.manual_seed(seed)`` in a forked torch random state.
     """
 
-    def __init__(self, functions: list[Callable], admit: Callable, directory: Path,
-                 student_directory: str):
+    def __init__(
+        self, functions: list[Callable], admit: Callable, directory: Path, student_directory: str
+    ):
         self.functions, self.admit = functions, admit
         self.name = f"oracle-{uuid.uuid4().hex[:12]}.sock"
         self.address = f"{student_directory}/{self.name}"

@@ -20,7 +20,8 @@ def gaussian_mean_tolerance(variance: float, n: int, delta: float) -> float:
 
 
 def gaussian_variance_interval(variance: float, n: int, delta: float) -> tuple[float, float]:
-    """Exact: the unbiased sample variance of n i.i.d. Gaussians lies in this interval w.p. 1 - delta.
+    """Exact: the unbiased sample variance of n i.i.d. Gaussians lies in this interval w.p. 1 -
+    delta.
 
     (n - 1) S^2 / variance is chi-square with n - 1 degrees of freedom.
     """

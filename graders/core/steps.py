@@ -35,9 +35,18 @@ class Step:
     domain: SamplePoint | None = None
 
 
-def expect_equivalent(student, name: str, expected, meaning: str, symbols: dict,
-                      domain: SamplePoint, rng, points: int = 40) -> sp.Expr:
-    """The student's SymPy answer ``name``, or ``Fail`` showing where it differs from ``expected``."""
+def expect_equivalent(
+    student,
+    name: str,
+    expected,
+    meaning: str,
+    symbols: dict,
+    domain: SamplePoint,
+    rng,
+    points: int = 40,
+) -> sp.Expr:
+    """The student's SymPy answer ``name``, or ``Fail`` showing where it differs from
+    ``expected``."""
     answer = student.expression(name, symbols)
     verdict = equivalent(answer, expected, domain, seed=subseed(rng), points=points)
     if not verdict.equivalent:
@@ -45,8 +54,14 @@ def expect_equivalent(student, name: str, expected, meaning: str, symbols: dict,
     return answer
 
 
-def declare_steps(question: Question, cell: str, steps: list[Step], symbols: dict,
-                  domain: SamplePoint, time_limit: float = DEFAULT_TIME_LIMIT) -> None:
+def declare_steps(
+    question: Question,
+    cell: str,
+    steps: list[Step],
+    symbols: dict,
+    domain: SamplePoint,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> None:
     """Register one equivalence check per step for the test cell ``cell`` of ``question``."""
     for step in steps:
         question.check(cell, points=step.points, time_limit=time_limit)(

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Protocol
 
 from graders.core import symbolic
-from graders.core.errors import KernelDied, NotChecked, ProbeTimeout, StudentCodeError  # noqa: F401 (re-exported)
+
+# re-exported
+from graders.core.errors import KernelDied, NotChecked, ProbeTimeout, StudentCodeError  # noqa: F401
 from graders.probes import runtime
 
 GRADERS_DIR = Path(__file__).resolve().parents[1]
@@ -81,11 +83,18 @@ class Submission:
         try:
             blob = self._transport.run(request, timeout)
         except ProbeTimeout:
-            raise ProbeTimeout(f"{label} did not return within {timeout:.0f} s (infinite loop?)") from None
+            raise ProbeTimeout(
+                f"{label} did not return within {timeout:.0f} s (infinite loop?)"
+            ) from None
         except KernelDied:
-            raise KernelDied(f"your kernel died while running {label} (os._exit, a crash or the memory limit)") from None
+            raise KernelDied(
+                f"your kernel died while running {label} (os._exit, a crash or the memory limit)"
+            ) from None
         if blob is None:
-            raise NotChecked(f"the grader got no answer from {label}: did your code change how the notebook runs?")
+            raise NotChecked(
+                f"the grader got no answer from {label}: did your code change how the notebook "
+                "runs?"
+            )
         if len(blob) > MAX_REPLY_BYTES:
             raise NotChecked(f"{label} returned more than {MAX_REPLY_BYTES >> 20} MiB")
         try:
@@ -95,7 +104,7 @@ class Submission:
         if not isinstance(reply, dict) or not ("ok" in reply or "error" in reply):
             raise NotChecked(f"the grader could not read what {label} returned: it is not a reply")
         if "error" in reply:
-            raise StudentCodeError(f"{label} raised {str(reply['error'])[:runtime.MAX_MESSAGE]}")
+            raise StudentCodeError(f"{label} raised {str(reply['error'])[: runtime.MAX_MESSAGE]}")
         return reply["ok"]
 
     def call(self, function: str, *args, what: str = "", **kwargs):

@@ -86,8 +86,13 @@ class UnreadableAnswer(ValueError):
 
 
 def _allowed(symbols):
-    return (", ".join(sorted(symbols)) + "; + - * / **; " + ", ".join(sorted(FUNCTIONS))
-            + "; " + ", ".join(f"{name}(term, (i, lower, upper))" for name in UNEVALUATED))
+    return (
+        ", ".join(sorted(symbols))
+        + "; + - * / **; "
+        + ", ".join(sorted(FUNCTIONS))
+        + "; "
+        + ", ".join(f"{name}(term, (i, lower, upper))" for name in UNEVALUATED)
+    )
 
 
 def parse(text: str, symbols: dict, what: str = "the answer") -> sp.Expr:
@@ -163,8 +168,14 @@ class _Reader:
             )
         if isinstance(node, ast.Tuple):  # the (expression, condition) pairs of a Piecewise
             return tuple(self.node(item) for item in node.elts)
-        if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in COMPARISONS:
-            return COMPARISONS[type(node.ops[0])](self.node(node.left), self.node(node.comparators[0]))
+        if (
+            isinstance(node, ast.Compare)
+            and len(node.ops) == 1
+            and type(node.ops[0]) in COMPARISONS
+        ):
+            return COMPARISONS[type(node.ops[0])](
+                self.node(node.left), self.node(node.comparators[0])
+            )
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = self.node(node.operand)
             return -operand if isinstance(node.op, ast.USub) else operand
@@ -189,7 +200,8 @@ class _Reader:
             except (TypeError, ValueError) as error:
                 raise UnreadableAnswer(f"`{called}` with these arguments: {error}") from None
         raise UnreadableAnswer(
-            f"it uses a {type(node).__name__} construct; only these are allowed: {_allowed(self.symbols)}"
+            f"it uses a {type(node).__name__} construct; only these are allowed: "
+            f"{_allowed(self.symbols)}"
         )
 
     def unevaluated(self, node):
@@ -197,9 +209,17 @@ class _Reader:
         name = node.func.id
         construct, assumptions = UNEVALUATED[name]
         ranges = node.args[1:]
-        if node.keywords or not ranges or not all(
-            isinstance(r, ast.Tuple) and len(r.elts) == 3 and isinstance(r.elts[0], ast.Name)
-            and r.elts[0].id not in CONSTANTS and r.elts[0].id not in FUNCTIONS for r in ranges
+        if (
+            node.keywords
+            or not ranges
+            or not all(
+                isinstance(r, ast.Tuple)
+                and len(r.elts) == 3
+                and isinstance(r.elts[0], ast.Name)
+                and r.elts[0].id not in CONSTANTS
+                and r.elts[0].id not in FUNCTIONS
+                for r in ranges
+            )
         ):
             raise UnreadableAnswer(f"`{name}` is accepted only as {name}(term, (i, lower, upper))")
         outer = self.symbols
@@ -399,7 +419,9 @@ def _evaluate(expr, point):
 
 
 def _number(value: complex) -> str:
-    return f"{value.real:.10g}" if abs(value.imag) < 1e-12 * max(1.0, abs(value)) else f"{value:.6g}"
+    return (
+        f"{value.real:.10g}" if abs(value.imag) < 1e-12 * max(1.0, abs(value)) else f"{value:.6g}"
+    )
 
 
 def _show(point):

@@ -46,8 +46,9 @@ THETA_ADAM_L2_1 = theta0 - alpha * lam * theta0 / (lam * sp.Abs(theta0) + eps)
 # ------------------------------------------------------------------ update rules and mistakes
 
 
-def adam_direction(grad, state, hypers, *, second=None, shift=0, correct_m=True, correct_v=True,
-                   eps_inside=False):
+def adam_direction(
+    grad, state, hypers, *, second=None, shift=0, correct_m=True, correct_v=True, eps_inside=False
+):
     """A(d) = m̂ / (sqrt(v̂) + eps) after updating the moments with d = ``grad`` (v with
     ``second`` if given); the keywords build the catalogued mistakes (bias correction with
     beta^(k + shift), one moment left uncorrected, eps under the square root)."""
@@ -93,14 +94,28 @@ def mistake(name, rule, message, **options):
 def shared_adam_mistakes(rule) -> tuple:
     """The Adam mistakes both classes can make, with ``rule`` the class's reference."""
     return (
-        mistake("eps_inside_sqrt", rule, "eps inside the square root: sqrt(v̂ + eps) instead of "
-                "sqrt(v̂) + eps", eps_inside=True),
-        mistake("beta_power_k_plus_1", rule, "bias correction with beta^(k+1) instead of beta^k "
-                "(k counts steps from 1: the first step divides by 1 - beta)", shift=1),
+        mistake(
+            "eps_inside_sqrt",
+            rule,
+            "eps inside the square root: sqrt(v̂ + eps) instead of sqrt(v̂) + eps",
+            eps_inside=True,
+        ),
+        mistake(
+            "beta_power_k_plus_1",
+            rule,
+            "bias correction with beta^(k+1) instead of beta^k "
+            "(k counts steps from 1: the first step divides by 1 - beta)",
+            shift=1,
+        ),
         mistake("corrects_v_not_m", rule, "bias correction of v but not of m", correct_m=False),
         mistake("corrects_m_not_v", rule, "bias correction of m but not of v", correct_v=False),
-        mistake("no_bias_correction", rule, "no bias correction: m and v used as they are",
-                correct_m=False, correct_v=False),
+        mistake(
+            "no_bias_correction",
+            rule,
+            "no bias correction: m and v used as they are",
+            correct_m=False,
+            correct_v=False,
+        ),
     )
 
 
@@ -123,18 +138,34 @@ ADAM_L2 = OptimizerSpec(
     step=adam_l2,
     says="Adam on d = g + l2 θ (θ <- θ - lr m̂ / (sqrt(v̂) + eps))",
     mistakes=(
-        mistake("decoupled_decay", decay_named_l2, "decoupled weight decay (AdamW) instead of l2: "
-                "the l2 term must go into the gradient before the moments"),
-        mistake("l2_twice", adam_l2, "2 l2 θ added to the gradient (the gradient of l2 |θ|^2, not "
-                "of (l2/2) |θ|^2, which torch's weight_decay uses)", factor=2.0),
-        mistake("l2_in_m_only", adam_l2, "the l2 term added to the gradient in m but not in v",
-                in_v=False),
+        mistake(
+            "decoupled_decay",
+            decay_named_l2,
+            "decoupled weight decay (AdamW) instead of l2: "
+            "the l2 term must go into the gradient before the moments",
+        ),
+        mistake(
+            "l2_twice",
+            adam_l2,
+            "2 l2 θ added to the gradient (the gradient of l2 |θ|^2, not "
+            "of (l2/2) |θ|^2, which torch's weight_decay uses)",
+            factor=2.0,
+        ),
+        mistake(
+            "l2_in_m_only",
+            adam_l2,
+            "the l2 term added to the gradient in m but not in v",
+            in_v=False,
+        ),
         mistake("no_l2", adam_l2, "no l2 term: plain Adam on g", factor=0.0),
         *shared_adam_mistakes(adam_l2),
         NO_UPDATE,
     ),
-    oracle=LibraryOracle(torch.optim.Adam, lambda h: {**adam_keywords(h), "weight_decay": h["l2"]},
-                         "torch.optim.Adam(lr, betas, eps, weight_decay=l2)"),
+    oracle=LibraryOracle(
+        torch.optim.Adam,
+        lambda h: {**adam_keywords(h), "weight_decay": h["l2"]},
+        "torch.optim.Adam(lr, betas, eps, weight_decay=l2)",
+    ),
 )
 
 ADAM_W = OptimizerSpec(
@@ -144,22 +175,46 @@ ADAM_W = OptimizerSpec(
     step=adam_w,
     says="θ <- (1 - lr weight_decay) θ, then the Adam step on g",
     mistakes=(
-        mistake("decay_after_step", adam_w, "weight decay applied after the Adam step: "
-                "θ <- (1 - lr wd)(θ - lr A) instead of decaying θ^k first", after=True),
-        mistake("decay_lr_twice", adam_w, "weight decay scaled by lr twice: θ <- (1 - lr^2 wd) θ",
-                decay=lambda lr, wd: lr * lr * wd),
-        mistake("decay_without_lr", adam_w, "weight decay not scaled by lr: θ <- (1 - wd) θ "
-                "(torch's AdamW uses 1 - lr weight_decay)", decay=lambda lr, wd: wd),
-        mistake("decay_wrong_sign", adam_w, "weight decay with the wrong sign: θ <- (1 + lr wd) θ",
-                decay=lambda lr, wd: -lr * wd),
-        mistake("l2_instead_of_decay", l2_named_weight_decay, "l2 regularization instead of "
-                "decoupled decay: weight_decay θ added to the gradient (that is AdamL2)"),
+        mistake(
+            "decay_after_step",
+            adam_w,
+            "weight decay applied after the Adam step: "
+            "θ <- (1 - lr wd)(θ - lr A) instead of decaying θ^k first",
+            after=True,
+        ),
+        mistake(
+            "decay_lr_twice",
+            adam_w,
+            "weight decay scaled by lr twice: θ <- (1 - lr^2 wd) θ",
+            decay=lambda lr, wd: lr * lr * wd,
+        ),
+        mistake(
+            "decay_without_lr",
+            adam_w,
+            "weight decay not scaled by lr: θ <- (1 - wd) θ "
+            "(torch's AdamW uses 1 - lr weight_decay)",
+            decay=lambda lr, wd: wd,
+        ),
+        mistake(
+            "decay_wrong_sign",
+            adam_w,
+            "weight decay with the wrong sign: θ <- (1 + lr wd) θ",
+            decay=lambda lr, wd: -lr * wd,
+        ),
+        mistake(
+            "l2_instead_of_decay",
+            l2_named_weight_decay,
+            "l2 regularization instead of "
+            "decoupled decay: weight_decay θ added to the gradient (that is AdamL2)",
+        ),
         *shared_adam_mistakes(adam_w),
         NO_UPDATE,
     ),
-    oracle=LibraryOracle(torch.optim.AdamW,
-                         lambda h: {**adam_keywords(h), "weight_decay": h["weight_decay"]},
-                         "torch.optim.AdamW(lr, betas, eps, weight_decay)"),
+    oracle=LibraryOracle(
+        torch.optim.AdamW,
+        lambda h: {**adam_keywords(h), "weight_decay": h["weight_decay"]},
+        "torch.optim.AdamW(lr, betas, eps, weight_decay)",
+    ),
 )
 SPECS = (ADAM_L2, ADAM_W)
 
@@ -167,17 +222,35 @@ SPECS = (ADAM_L2, ADAM_W)
 # ------------------------------------------------------------------ hw1_optimizers_tests
 
 QUADRATICS = functools.partial(harness.random_quadratics, shapes=[(5,), (3, 2), (4,)])
-for _spec, _name in [(ADAM_L2, "adam_l2_follows_adam_on_the_penalized_gradient"),
-                     (ADAM_W, "adamw_decays_theta_then_takes_the_adam_step")]:
-    harness.declare_trajectory_check(QUESTION, "hw1_optimizers_tests", _spec, name=_name,
-                                     points=1.5, problem=QUADRATICS, on="3 random quadratics",
-                                     steps=60)
-for _spec, _name in [(ADAM_L2, "adam_l2_is_torch_adam_on_a_small_network"),
-                     (ADAM_W, "adamw_is_torch_adamw_on_a_small_network")]:
-    harness.declare_trajectory_check(QUESTION, "hw1_optimizers_tests", _spec, name=_name,
-                                     points=1.0, problem=harness.small_network,
-                                     on="a small tanh network (3 -> 6 -> 2, MSE)", steps=50,
-                                     oracle=True)
+for _spec, _name in [
+    (ADAM_L2, "adam_l2_follows_adam_on_the_penalized_gradient"),
+    (ADAM_W, "adamw_decays_theta_then_takes_the_adam_step"),
+]:
+    harness.declare_trajectory_check(
+        QUESTION,
+        "hw1_optimizers_tests",
+        _spec,
+        name=_name,
+        points=1.5,
+        problem=QUADRATICS,
+        on="3 random quadratics",
+        steps=60,
+    )
+for _spec, _name in [
+    (ADAM_L2, "adam_l2_is_torch_adam_on_a_small_network"),
+    (ADAM_W, "adamw_is_torch_adamw_on_a_small_network"),
+]:
+    harness.declare_trajectory_check(
+        QUESTION,
+        "hw1_optimizers_tests",
+        _spec,
+        name=_name,
+        points=1.0,
+        problem=harness.small_network,
+        on="a small tanh network (3 -> 6 -> 2, MSE)",
+        steps=50,
+        oracle=True,
+    )
 
 
 @QUESTION.check("hw1_optimizers_tests", points=1.0)
@@ -186,28 +259,35 @@ def zero_gradients_give_the_theorems_iterates(student, rng):
     θ^1 = θ^0 - lr l2 θ^0 / (l2 |θ^0| + eps), elementwise."""
     problem = harness.zero_gradients(rng, [(3,), (2, 2)])
     adamw_k = sp.lambdify((k, alpha, lam, theta0), THETA_ADAMW_K)
-    adam_l2_1 = sp.lambdify((alpha, lam, eps, theta0), THETA_ADAM_L2_1,
-                            modules=[{"Abs": torch.abs}])
+    adam_l2_1 = sp.lambdify(
+        (alpha, lam, eps, theta0), THETA_ADAM_L2_1, modules=[{"Abs": torch.abs}]
+    )
     for spec, steps in [(ADAM_W, 30), (ADAM_L2, 1)]:
         hypers = spec.sample(rng)
         if spec is ADAM_W:
-            want = [[adamw_k(step, hypers["lr"], hypers["weight_decay"], t) for t in problem.theta]
-                    for step in range(steps + 1)]
+            want = [
+                [adamw_k(step, hypers["lr"], hypers["weight_decay"], t) for t in problem.theta]
+                for step in range(steps + 1)
+            ]
             says = "θ^k = (1 - lr weight_decay)^k θ^0"
         else:
             first = [adam_l2_1(hypers["lr"], hypers["l2"], hypers["eps"], t) for t in problem.theta]
             want = [problem.theta, first]
             says = "θ^1 = θ^0 - lr l2 θ^0 / (l2 |θ^0| + eps)"
-        what = f"{spec.call_text(hypers)} with every gradient 0, {steps} steps"
-        got = harness.run_alone(student, spec, hypers, problem, steps, what)
-        per = [hypers] * len(problem.theta)
-        harness.expect_trajectory(got, want, what, problem.labels, rule=f"the theorem's {says}",
-                                  candidates=lambda: harness.mistakes(spec, per, problem, steps))
+        harness.expect_theorem_iterates(student, spec, hypers, problem, want, says)
 
 
-harness.declare_contract_checks(QUESTION, "hw1_optimizers_tests", SPECS, {
-    harness.GROUPS: 1.0, harness.NONE_GRAD: 1.25, harness.CLOSURE: 0.75, harness.STATE_DICT: 1.0,
-})
+harness.declare_contract_checks(
+    QUESTION,
+    "hw1_optimizers_tests",
+    SPECS,
+    {
+        harness.GROUPS: 1.0,
+        harness.NONE_GRAD: 1.25,
+        harness.CLOSURE: 0.75,
+        harness.STATE_DICT: 1.0,
+    },
+)
 
 
 # ------------------------------------------------------------------ hw1_zero_grad_tests
@@ -227,16 +307,30 @@ def sample_point(rng):
 @QUESTION.check("hw1_zero_grad_tests", points=1.5)
 def adamw_iterates_are_geometric(student, rng):
     """`theta_adamw_k` equals (1 - alpha lam)^k theta0, θ^k of AdamW when every gradient is 0."""
-    expect_equivalent(student, "theta_adamw_k", THETA_ADAMW_K, "θ^k of AdamW with zero gradients",
-                      SYMBOLS, sample_point, rng)
+    expect_equivalent(
+        student,
+        "theta_adamw_k",
+        THETA_ADAMW_K,
+        "θ^k of AdamW with zero gradients",
+        SYMBOLS,
+        sample_point,
+        rng,
+    )
 
 
 @QUESTION.check("hw1_zero_grad_tests", points=1.5)
 def adam_l2_first_iterate(student, rng):
     """`theta_adam_l2_1` equals theta0 - alpha lam theta0 / (lam |theta0| + eps), θ^1 of AdamL2
     when every gradient is 0."""
-    expect_equivalent(student, "theta_adam_l2_1", THETA_ADAM_L2_1,
-                      "θ^1 of AdamL2 with zero gradients", SYMBOLS, sample_point, rng)
+    expect_equivalent(
+        student,
+        "theta_adam_l2_1",
+        THETA_ADAM_L2_1,
+        "θ^1 of AdamL2 with zero gradients",
+        SYMBOLS,
+        sample_point,
+        rng,
+    )
 
 
 @QUESTION.check("hw1_zero_grad_tests", points=1.0)
@@ -254,22 +348,31 @@ def your_formulas_show_the_methods_differ(student, rng):
     points = [sample_point(sampler) for _ in range(20)]
     tiny = [{**point, eps: 1e-12} for point in points]
     first = [{**point, k: 1} for point in points]
-    steps = zip(points, numbers_at(adam_l2, points, "`theta_adam_l2_1`"),
-                numbers_at(adam_l2, tiny, "`theta_adam_l2_1`"),
-                numbers_at(adamw, first, "`theta_adamw_k`"))
+    steps = zip(
+        points,
+        numbers_at(adam_l2, points, "`theta_adam_l2_1`"),
+        numbers_at(adam_l2, tiny, "`theta_adam_l2_1`"),
+        numbers_at(adamw, first, "`theta_adamw_k`"),
+    )
     for point, moved, moved_tiny, shrunk in steps:
         a, t = point[alpha], point[theta0]
         shown = ", ".join(f"{s}={v:.4g}" for s, v in point.items() if s is not k)
         if not abs(t - moved) < a:
-            raise Fail(f"at {shown}: your theta_adam_l2_1 moves theta0 by {abs(t - moved):.6g}, "
-                       f"not less than alpha = {a:.4g}: Adam's step m̂ / (sqrt(v̂) + eps) is "
-                       "smaller than 1 in size")
+            raise Fail(
+                f"at {shown}: your theta_adam_l2_1 moves theta0 by {abs(t - moved):.6g}, "
+                f"not less than alpha = {a:.4g}: Adam's step m̂ / (sqrt(v̂) + eps) is "
+                "smaller than 1 in size"
+            )
         if abs(abs(t - moved_tiny) - a) > 1e-6 * a:
-            raise Fail(f"at {shown} with eps = 1e-12: your theta_adam_l2_1 moves theta0 by "
-                       f"{abs(t - moved_tiny):.6g}, not alpha = {a:.4g}: with eps -> 0 the first "
-                       "Adam step has length exactly alpha")
+            raise Fail(
+                f"at {shown} with eps = 1e-12: your theta_adam_l2_1 moves theta0 by "
+                f"{abs(t - moved_tiny):.6g}, not alpha = {a:.4g}: with eps -> 0 the first "
+                "Adam step has length exactly alpha"
+            )
         expected = a * point[lam] * abs(t)
         if abs(abs(t - shrunk) - expected) > 1e-9 * max(expected, 1e-300):
-            raise Fail(f"at {shown}: your theta_adamw_k at k = 1 moves theta0 by "
-                       f"{abs(t - shrunk):.6g}, not "
-                       f"alpha lam |theta0| = {expected:.6g}")
+            raise Fail(
+                f"at {shown}: your theta_adamw_k at k = 1 moves theta0 by "
+                f"{abs(t - shrunk):.6g}, not "
+                f"alpha lam |theta0| = {expected:.6g}"
+            )

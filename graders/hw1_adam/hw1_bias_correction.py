@@ -18,7 +18,8 @@ import random
 import sympy as sp
 import torch
 
-from graders.core import numeric, stats
+from graders.core import numeric, simulation, stats
+from graders.core.adam_moments import adam_first_moments
 from graders.core.checks import Fail, Question, subseed
 from graders.core.steps import expect_equivalent
 from graders.core.symbolic import number_at, numbers_at
@@ -38,8 +39,12 @@ VARIANCE = EMA_VARIANCE / (1 - beta**k) ** 2
 
 def sample_point(rng):
     """A random point of the question's domain: k >= 1 integer, 0 < beta < 1, mu real, sigma > 0."""
-    return {k: rng.randint(1, 40), beta: rng.uniform(0.01, 0.99), mu: rng.uniform(-5, 5),
-            sigma: rng.uniform(0.1, 4)}
+    return {
+        k: rng.randint(1, 40),
+        beta: rng.uniform(0.01, 0.99),
+        mu: rng.uniform(-5, 5),
+        sigma: rng.uniform(0.1, 4),
+    }
 
 
 def reference_debiased(g: torch.Tensor, b: float) -> torch.Tensor:
@@ -103,18 +108,15 @@ def debiased_ema_is_adams_bias_corrected_first_moment(student, rng):
     for dtype, tolerance in [(torch.float64, 1e-12), (torch.float32, 1e-5)]:
         b = uniform(rng, 0.5, 0.95)
         g = torch.randn((10, 4, 3), generator=rng, dtype=torch.float64).to(dtype)
-        parameter = torch.zeros((4, 3), dtype=dtype, requires_grad=True)
-        adam = torch.optim.Adam([parameter], lr=1e-3, betas=(b, 0.999))
-        corrected = []
-        for gradient in g:
-            parameter.grad = gradient.clone()
-            adam.step()
-            state = adam.state[parameter]
-            corrected.append(state["exp_avg"] / (1 - b ** float(state["step"])))
+        corrected = [exp_avg / (1 - b**step) for exp_avg, step in adam_first_moments(g, b)]
         got, what = student_debiased(student, g, b)
-        numeric.expect_close(got, torch.stack(corrected),
-                             f"{what}, compared with Adam's bias-corrected exp_avg",
-                             rtol=tolerance, atol=tolerance)
+        numeric.expect_close(
+            got,
+            torch.stack(corrected),
+            f"{what}, compared with Adam's bias-corrected exp_avg",
+            rtol=tolerance,
+            atol=tolerance,
+        )
 
 
 # ------------------------------------------------------------------ hw1_debias_formulas_tests
@@ -135,6 +137,7 @@ def variance_of_the_debiased_ema(student, rng):
 
 SIMULATION_STEPS = 6
 SIMULATION_RUNS = 100_000
+DEFINITION = "m̂^k = m^k / (1 - beta^k)"
 
 
 @QUESTION.check("hw1_debias_formulas_tests", points=1.0)
@@ -159,31 +162,21 @@ def formulas_describe_your_own_debiased_ema(student, rng):
     shape = (SIMULATION_STEPS, SIMULATION_RUNS)
     g = torch.randn(shape, generator=rng, dtype=torch.float64) * s + m0
     got, what = student_debiased(student, g, b)
-    try:
-        numeric.expect_close(got, reference_debiased(g, b), what, rtol=1e-5, atol=1e-6)
-    except Fail as failure:
-        raise Fail(f"{failure}; the simulation counts only columns that follow "
-                   "m̂^k = m^k / (1 - beta^k)") from None
-    got = got.to(torch.float64)
-    sample_mean, sample_var = got.mean(dim=1), got.var(dim=1)
+    simulation.expect_columns_follow(got, reference_debiased(g, b), what, DEFINITION)
     points = [{k: step, beta: b, mu: m0, sigma: s} for step in range(1, SIMULATION_STEPS + 1)]
-    means = numbers_at(mean_expr, points, "`mean_mhat`")
-    variances = numbers_at(var_expr, points, "`var_mhat`")
-    for step, point, claimed_mean, claimed_var in zip(range(1, SIMULATION_STEPS + 1), points, means,
-                                                      variances):
-        true_var = float(VARIANCE.subs(point))
-        mean_tol = stats.gaussian_mean_tolerance(true_var, SIMULATION_RUNS, delta)
-        low, high = stats.gaussian_variance_interval(true_var, SIMULATION_RUNS, delta)
-        observed_mean, observed_var = float(sample_mean[step - 1]), float(sample_var[step - 1])
-        where = f"k={step}, beta={b}, mu={m0}, sigma={s} ({SIMULATION_RUNS} runs of {what})"
-        if abs(observed_mean - claimed_mean) > mean_tol:
-            raise Fail(f"at {where}: your mean_mhat gives {claimed_mean:.6g}, the simulation "
-                       f"{observed_mean:.6g} (tolerance {mean_tol:.2g})")
-        below, above = true_var - low, high - true_var
-        if not claimed_var - below <= observed_var <= claimed_var + above:
-            raise Fail(f"at {where}: your var_mhat gives {claimed_var:.6g}, the simulation "
-                       f"{observed_var:.6g} "
-                       f"(allowed range {claimed_var - below:.6g} to {claimed_var + above:.6g})")
+    claims = simulation.Claims(
+        "mean_mhat",
+        "var_mhat",
+        numbers_at(mean_expr, points, "`mean_mhat`"),
+        numbers_at(var_expr, points, "`var_mhat`"),
+    )
+    simulation.expect_moments_match(
+        got,
+        claims,
+        [float(VARIANCE.subs(point)) for point in points],
+        lambda step, var: simulation.gaussian_bounds(var, SIMULATION_RUNS, delta),
+        lambda step: f"k={step}, beta={b}, mu={m0}, sigma={s} ({SIMULATION_RUNS} runs of {what})",
+    )
 
 
 @QUESTION.check("hw1_debias_formulas_tests", points=0.25)
@@ -197,15 +190,19 @@ def your_variance_is_never_below_the_emas(student, rng):
     for point, claimed in zip(points, numbers_at(var_expr, points, "`var_mhat`")):
         ema = float(EMA_VARIANCE.subs(point))
         if claimed < ema * (1 - 1e-12):
-            raise Fail(f"your var_mhat is {claimed:.6g} at {_show(point)}, below Var(m^k) = "
-                       f"{ema:.6g}: "
-                       "dividing m^k by 1 - beta^k < 1 cannot shrink its variance")
+            raise Fail(
+                f"your var_mhat is {claimed:.6g} at {_show(point)}, below Var(m^k) = "
+                f"{ema:.6g}: "
+                "dividing m^k by 1 - beta^k < 1 cannot shrink its variance"
+            )
     late = {**points[0], k: 400, beta: min(points[0][beta], 0.9)}
     ema, claimed = float(EMA_VARIANCE.subs(late)), number_at(var_expr, late, "`var_mhat`")
     if abs(claimed - ema) > 1e-9 * ema:
-        raise Fail(f"your var_mhat is {claimed:.10g} at {_show(late)}, but Var(m^k) = "
-                   f"{ema:.10g} there: "
-                   "the two must agree in the limit (beta^k -> 0)")
+        raise Fail(
+            f"your var_mhat is {claimed:.10g} at {_show(late)}, but Var(m^k) = "
+            f"{ema:.10g} there: "
+            "the two must agree in the limit (beta^k -> 0)"
+        )
 
 
 def _show(point: dict) -> str:

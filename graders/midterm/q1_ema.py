@@ -18,7 +18,8 @@ the student's own closed forms follow from the student's own recursions by induc
 import sympy as sp
 import torch
 
-from graders.core import figures, numeric, stats
+from graders.core import figures, numeric, simulation, stats
+from graders.core.adam_moments import adam_first_moments
 from graders.core.checks import Fail, Question, subseed
 from graders.core.steps import Step, declare_steps, expect_equivalent
 from graders.core.symbolic import equivalent, isolated, numbers_at
@@ -118,16 +119,16 @@ def ema_is_adams_first_moment(student, rng):
     for dtype, tolerance in [(torch.float64, 1e-12), (torch.float32, 1e-5)]:
         b = float(torch.empty(()).uniform_(0.5, 0.95, generator=rng))
         g = torch.randn((10, 4, 3), generator=rng, dtype=torch.float64).to(dtype)
-        parameter = torch.zeros((4, 3), dtype=dtype, requires_grad=True)
-        adam = torch.optim.Adam([parameter], lr=1e-3, betas=(b, 0.999))
         exp_avg = [torch.zeros((4, 3), dtype=dtype)]
-        for gradient in g:
-            parameter.grad = gradient.clone()
-            adam.step()
-            exp_avg.append(adam.state[parameter]["exp_avg"].clone())
+        exp_avg += [moment for moment, _ in adam_first_moments(g, b)]
         got, what = student_ema(student, g, b)
-        numeric.expect_close(got, torch.stack(exp_avg), f"{what}, compared with Adam's exp_avg",
-                             rtol=tolerance, atol=tolerance)
+        numeric.expect_close(
+            got,
+            torch.stack(exp_avg),
+            f"{what}, compared with Adam's exp_avg",
+            rtol=tolerance,
+            atol=tolerance,
+        )
 
 
 # ------------------------------------------------------------------ q1_formulas_tests
@@ -148,8 +149,9 @@ def variance_formula(student, rng):
 @QUESTION.check("q1_formulas_tests", points=0.5)
 def variance_limit(student, rng):
     """`var_limit` equals lim Var(m^k) = sigma^2 (1 - beta)/(1 + beta) (no k in it)."""
-    expect_equivalent(student, "var_limit", VARIANCE_LIMIT, "the limit of Var(m^k)", SYMBOLS,
-                      sample_point, rng)
+    expect_equivalent(
+        student, "var_limit", VARIANCE_LIMIT, "the limit of Var(m^k)", SYMBOLS, sample_point, rng
+    )
 
 
 SIMULATION_STEPS = 6
@@ -158,25 +160,17 @@ RECURRENCE = "m[0] = 0, m[k+1] = beta*m[k] + (1-beta)*g[k]"
 
 
 def expect_columns_follow_the_recurrence(got: torch.Tensor, g: torch.Tensor, b: float, what: str):
-    """The simulated columns follow the recurrence on the grader's own g, so their moments are
-    those of the EMA: an ema that recognised the simulation (by its size) could otherwise
-    return columns with whatever moments its formulas claim. The tolerance admits an ema
-    computed in float32 (about 100 ulps); what it admits moves a moment by at most 1e-5
-    relative, far inside the simulation's own tolerances (about 3%)."""
-    try:
-        numeric.expect_close(got, reference_ema(g, b), what, rtol=1e-5, atol=1e-6)
-    except Fail as failure:
-        message = f"{failure}; the simulation counts only columns that follow {RECURRENCE}"
-        raise Fail(message) from None
+    """The simulated columns follow the recurrence on the grader's own g: moments of columns
+    that do not follow it prove nothing (``simulation.expect_columns_follow``)."""
+    simulation.expect_columns_follow(got, reference_ema(g, b), what, RECURRENCE)
 
 
-def simulated_moments(student, g: torch.Tensor, b: float):
-    """Sample mean and unbiased variance of the student's m[1..K] over the runs (dimension 1)."""
+def simulated_ema(student, g: torch.Tensor, b: float):
+    """The student's m[1..K] over the runs (dimension 1), checked against the recurrence."""
     got, what = student_ema(student, g, b)
     numeric.expect_shape(got, (g.shape[0] + 1, g.shape[1]), what)
     expect_columns_follow_the_recurrence(got, g, b, what)
-    m = got[1:].to(torch.float64)
-    return m.mean(dim=1), m.var(dim=1), what
+    return got[1:], what
 
 
 @QUESTION.check("q1_formulas_tests", points=0.75)
@@ -208,38 +202,31 @@ def formulas_describe_your_own_ema(student, rng):
         "coin-flip (+/-1)": coins * s + m0,
     }
     points = [{k: step, beta: b, mu: m0, sigma: s} for step in range(1, SIMULATION_STEPS + 1)]
-    claimed_means = numbers_at(mean_expr, points, "`mean_mk`")  # one child process each
-    claimed_vars = numbers_at(var_expr, points, "`var_mk`")
+    claims = simulation.Claims(
+        "mean_mk",
+        "var_mk",
+        numbers_at(mean_expr, points, "`mean_mk`"),  # one child process each
+        numbers_at(var_expr, points, "`var_mk`"),
+    )
+    true_variances = [float(VARIANCE.subs(point)) for point in points]
+    bounds = {
+        "Gaussian": lambda step, var: simulation.gaussian_bounds(var, SIMULATION_RUNS, delta),
+        "coin-flip (+/-1)": lambda step, var: simulation.bounded_bounds(
+            var, s * (1 - b**step), SIMULATION_RUNS, delta
+        ),
+    }
     for law, g in laws.items():
-        sample_mean, sample_var, what = simulated_moments(student, g, b)
-        for step, point, claimed_mean, claimed_var in zip(
-            range(1, SIMULATION_STEPS + 1), points, claimed_means, claimed_vars
-        ):
-            true_var = float(VARIANCE.subs(point))
-            if law == "Gaussian":
-                mean_tol = stats.gaussian_mean_tolerance(true_var, SIMULATION_RUNS, delta)
-                low, high = stats.gaussian_variance_interval(true_var, SIMULATION_RUNS, delta)
-            else:
-                width = s * (1 - b**step)
-                mean_tol = stats.hoeffding_tolerance(2 * width, SIMULATION_RUNS, delta)
-                var_tol = stats.hoeffding_tolerance(width**2, SIMULATION_RUNS, delta)
-                # S^2 = n/(n-1) (mean of (m - E m)^2 - (sample mean - E m)^2): widen by both errors
-                low = true_var - var_tol - mean_tol**2
-                high = (true_var + var_tol) * SIMULATION_RUNS / (SIMULATION_RUNS - 1)
-            observed_mean = float(sample_mean[step - 1])
-            observed_var = float(sample_var[step - 1])
-            where = (f"k={step}, beta={b}, mu={m0}, sigma={s}, {law} g "
-                     f"({SIMULATION_RUNS} runs of {what})")
-            if abs(observed_mean - claimed_mean) > mean_tol:
-                raise Fail(f"at {where}: your mean_mk gives {claimed_mean:.6g}, the simulation "
-                           f"{observed_mean:.6g} (tolerance {mean_tol:.2g})")
-            below, above = true_var - low, high - true_var
-            if not claimed_var - below <= observed_var <= claimed_var + above:
-                raise Fail(
-                    f"at {where}: your var_mk gives {claimed_var:.6g}, the simulation "
-                    f"{observed_var:.6g} (allowed range {claimed_var - below:.6g} to "
-                    f"{claimed_var + above:.6g})"
-                )
+        sample, what = simulated_ema(student, g, b)
+        simulation.expect_moments_match(
+            sample,
+            claims,
+            true_variances,
+            bounds[law],
+            lambda step: (
+                f"k={step}, beta={b}, mu={m0}, sigma={s}, {law} g "
+                f"({SIMULATION_RUNS} runs of {what})"
+            ),
+        )
 
 
 @QUESTION.figure("q1_formulas_tests")
@@ -258,19 +245,32 @@ def variance_of_your_ema_against_k(student, rng):
     except Exception:
         pass  # the picture still shows the simulation
     return figures.line_plot(
-        series, title=f"Var(m^k) for beta = {b}, sigma = {s}", xlabel="k", ylabel="variance",
+        series,
+        title=f"Var(m^k) for beta = {b}, sigma = {s}",
+        xlabel="k",
+        ylabel="variance",
         markers={"Monte Carlo variance of your ema"},
     )
 
 
 # ------------------------------------------------------------------ q1_steps_tests
 
-declare_steps(QUESTION, "q1_steps_tests", [
-    Step("mean_next", MEAN_NEXT, "E[m^(k+1)] in terms of M = E[m^k], beta and mu", points=0.5),
-    Step("var_next", VARIANCE_NEXT, "Var(m^(k+1)) in terms of V = Var(m^k), beta and sigma",
-         points=0.5),
-    Step("mean_limit", MEAN_LIMIT, "the limit of E[m^k] as k -> oo", points=0.25),
-], SYMBOLS, sample_point)
+declare_steps(
+    QUESTION,
+    "q1_steps_tests",
+    [
+        Step("mean_next", MEAN_NEXT, "E[m^(k+1)] in terms of M = E[m^k], beta and mu", points=0.5),
+        Step(
+            "var_next",
+            VARIANCE_NEXT,
+            "Var(m^(k+1)) in terms of V = Var(m^k), beta and sigma",
+            points=0.5,
+        ),
+        Step("mean_limit", MEAN_LIMIT, "the limit of E[m^k] as k -> oo", points=0.25),
+    ],
+    SYMBOLS,
+    sample_point,
+)
 
 
 def expect_induction(student, closed_name: str, step_name: str, previous, data, rng) -> None:
@@ -289,14 +289,18 @@ def expect_induction(student, closed_name: str, step_name: str, previous, data, 
     base = isolated(lambda: closed.subs(k, 0))
     verdict = equivalent(base, sp.Integer(0), sample_point, seed=subseed(rng))
     if not verdict.equivalent:
-        raise Fail(f"base case: your `{closed_name}` at k = 0 is {sp.sstr(base)[:200]}, but "
-                   f"m^0 = 0 makes it 0 ({verdict.detail})")
+        raise Fail(
+            f"base case: your `{closed_name}` at k = 0 is {sp.sstr(base)[:200]}, but "
+            f"m^0 = 0 makes it 0 ({verdict.detail})"
+        )
     carried = isolated(lambda: recursion.subs(previous, closed))
     following = isolated(lambda: closed.subs(k, k + 1))
     verdict = equivalent(carried, following, sample_point, seed=subseed(rng))
     if not verdict.equivalent:
-        raise Fail(f"induction step: your `{step_name}` with {previous} = your `{closed_name}` "
-                   f"is not your `{closed_name}` at k + 1: {verdict.detail}")
+        raise Fail(
+            f"induction step: your `{step_name}` with {previous} = your `{closed_name}` "
+            f"is not your `{closed_name}` at k + 1: {verdict.detail}"
+        )
 
 
 @QUESTION.check("q1_steps_tests", points=0.25)

@@ -1,4 +1,5 @@
-"""Question 2: with n labels per point, the mean KL objective is the logistic objective plus a constant.
+"""Question 2: with n labels per point, the mean KL objective is the logistic objective plus a
+constant.
 
 Theorem. For labels Y_ij in {-1, +1} with empirical distributions P_i and logits f_i = f_theta(X_i),
 (1/N) sum_i KL(P_i || mu(f_i)) = (1/(nN)) sum_ij log(1 + exp(-Y_ij f_i)) + c(Y), where
@@ -52,7 +53,8 @@ CASES = [
 
 
 def labels(rng, N: int, n: int, dtype: torch.dtype) -> torch.Tensor:
-    """Random +/-1 labels of shape (N, n), about a third of the rows unanimous (P_i = (1, 0) or (0, 1))."""
+    """Random +/-1 labels of shape (N, n), about a third of the rows unanimous (P_i = (1, 0) or (0,
+    1))."""
     Y = torch.randint(0, 2, (N, n), generator=rng) * 2 - 1
     unanimous = torch.rand(N, generator=rng) < 1 / 3
     sign = torch.randint(0, 2, (N, 1), generator=rng) * 2 - 1
@@ -74,13 +76,15 @@ def frequencies(Y: torch.Tensor) -> torch.Tensor:
 
 
 def reference_kl(logits: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
-    """(1/N) sum_i KL(P_i || mu(f_i)) by F.kl_div (which takes 0 log 0 = 0) on log mu from logsigmoid."""
+    """(1/N) sum_i KL(P_i || mu(f_i)) by F.kl_div (which takes 0 log 0 = 0) on log mu from
+    logsigmoid."""
     log_mu = F.logsigmoid(torch.stack([-logits, logits], dim=1))
     return F.kl_div(log_mu, frequencies(Y), reduction="sum") / logits.shape[0]
 
 
 def reference_logistic(logits: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
-    """(1/(nN)) sum_ij log(1 + exp(-Y_ij f_i)): binary cross-entropy with logits, target 1 for Y = +1."""
+    """(1/(nN)) sum_ij log(1 + exp(-Y_ij f_i)): binary cross-entropy with logits, target 1 for Y =
+    +1."""
     target = (Y > 0).to(torch.float64)
     return F.binary_cross_entropy_with_logits(logits[:, None].expand_as(target), target)
 
@@ -128,8 +132,9 @@ def student_value_and_gradient(student, name: str, logits, Y):
     numeric.expect_shape(value, (), what)
     if reply["gradient"] is None:
         raise Fail(
-            f"{what} is not differentiable in logits: autograd finds no gradient from the result back "
-            "to logits (was it computed with .item(), float(), numpy, or a detached/new tensor?)"
+            f"{what} is not differentiable in logits: autograd finds no gradient from the result "
+            "back to logits (was it computed with .item(), float(), numpy, or a detached/new "
+            "tensor?)"
         )
     gradient = numeric.tensor(reply["gradient"], f"the gradient in logits of {what}")
     numeric.expect_shape(gradient, logits.shape, f"the gradient in logits of {what}")
@@ -146,16 +151,25 @@ def expect_gradient_matches_reference(student, name: str, logits, Y) -> None:
     want_value, want_gradient = with_gradient(REFERENCES[name], logits, Y)
     numeric.expect_close(value, want_value, what, **VALUE_TOLERANCE)
     try:
-        numeric.expect_close(gradient, want_gradient, f"the gradient in logits of {what}", **GRADIENT_TOLERANCE)
+        numeric.expect_close(
+            gradient, want_gradient, f"the gradient in logits of {what}", **GRADIENT_TOLERANCE
+        )
     except Fail as failure:
         error = (gradient.to(torch.float64) - want_gradient).abs()
-        bad = ~(error <= GRADIENT_TOLERANCE["atol"] + GRADIENT_TOLERANCE["rtol"] * want_gradient.abs())
-        where = f" (there logits[{int(bad.nonzero()[0, 0])}] = {logits[bad][0].item():.6g})" if bad.any() else ""
+        bad = ~(
+            error <= GRADIENT_TOLERANCE["atol"] + GRADIENT_TOLERANCE["rtol"] * want_gradient.abs()
+        )
+        where = (
+            f" (there logits[{int(bad.nonzero()[0, 0])}] = {logits[bad][0].item():.6g})"
+            if bad.any()
+            else ""
+        )
         raise Fail(f"{failure}{where}") from None
 
 
 def random_cases(rng):
-    """Logits and labels for each of CASES; from N = 9 on, one logit is exactly 0 (a zero-initialised last layer gives that)."""
+    """Logits and labels for each of CASES; from N = 9 on, one logit is exactly 0 (a
+    zero-initialised last layer gives that)."""
     for N, n, dtype, scale in CASES:
         logits = torch.randn(N, generator=rng, dtype=torch.float64) * scale
         if N >= 9:
@@ -168,44 +182,54 @@ def random_cases(rng):
 
 @QUESTION.check("q2_objectives_tests", points=0.75)
 def kl_objective_is_the_mean_kl_divergence(student, rng):
-    """`kl_objective` equals (1/N) sum_i KL(P_i || mu(f_i)), with 0 log 0 = 0, for random logits and labels (n = 1, N = 1, unanimous rows, integer and float Y)."""
+    """`kl_objective` equals (1/N) sum_i KL(P_i || mu(f_i)), with 0 log 0 = 0, for random logits and
+    labels (n = 1, N = 1, unanimous rows, integer and float Y)."""
     for logits, Y in random_cases(rng):
         expect_matches_reference(student, "kl_objective", logits, Y)
 
 
 @QUESTION.check("q2_objectives_tests", points=0.5)
 def logistic_objective_is_the_mean_logistic_loss(student, rng):
-    """`logistic_objective` equals (1/(nN)) sum_ij log(1 + exp(-Y_ij f_i)) for random logits and labels (n = 1, N = 1, integer and float Y)."""
+    """`logistic_objective` equals (1/(nN)) sum_ij log(1 + exp(-Y_ij f_i)) for random logits and
+    labels (n = 1, N = 1, integer and float Y)."""
     for logits, Y in random_cases(rng):
         expect_matches_reference(student, "logistic_objective", logits, Y)
 
 
 @QUESTION.check("q2_objectives_tests", points=0.5)
 def kl_objective_gradient(student, rng):
-    """Autograd through your `kl_objective` gives the right gradient in the logits (unanimous rows and logits exactly 0 included)."""
+    """Autograd through your `kl_objective` gives the right gradient in the logits (unanimous rows
+    and logits exactly 0 included)."""
     for logits, Y in random_cases(rng):
         expect_gradient_matches_reference(student, "kl_objective", logits, Y)
 
 
 @QUESTION.check("q2_objectives_tests", points=0.5)
 def logistic_objective_gradient(student, rng):
-    """Autograd through your `logistic_objective` gives the right gradient in the logits (logits exactly 0 included)."""
+    """Autograd through your `logistic_objective` gives the right gradient in the logits (logits
+    exactly 0 included)."""
     for logits, Y in random_cases(rng):
         expect_gradient_matches_reference(student, "logistic_objective", logits, Y)
 
 
 @QUESTION.check("q2_objectives_tests", points=0.25)
 def kl_objective_for_extreme_logits(student, rng):
-    """`kl_objective` and its gradient stay finite and accurate for |logits| up to 1e4 (no inf, no nan)."""
+    """`kl_objective` and its gradient stay finite and accurate for |logits| up to 1e4 (no inf, no
+    nan)."""
     for N, n, dtype in [(12, 4, torch.float64), (40, 1, torch.int64)]:
-        expect_gradient_matches_reference(student, "kl_objective", extreme_logits(rng, N), labels(rng, N, n, dtype))
+        expect_gradient_matches_reference(
+            student, "kl_objective", extreme_logits(rng, N), labels(rng, N, n, dtype)
+        )
 
 
 @QUESTION.check("q2_objectives_tests", points=0.25)
 def logistic_objective_for_extreme_logits(student, rng):
-    """`logistic_objective` and its gradient stay finite and accurate for |logits| up to 1e4 (no inf, no nan)."""
+    """`logistic_objective` and its gradient stay finite and accurate for |logits| up to 1e4 (no
+    inf, no nan)."""
     for N, n, dtype in [(12, 4, torch.float64), (40, 1, torch.int64)]:
-        expect_gradient_matches_reference(student, "logistic_objective", extreme_logits(rng, N), labels(rng, N, n, dtype))
+        expect_gradient_matches_reference(
+            student, "logistic_objective", extreme_logits(rng, N), labels(rng, N, n, dtype)
+        )
 
 
 @QUESTION.check("q2_objectives_tests", points=0.25)
@@ -219,12 +243,19 @@ def objectives_keep_float32(student, rng):
     for name, reference in REFERENCES.items():
         got, what = student_value(student, name, logits.to(torch.float32), Y)
         numeric.expect_dtype(got, torch.float32, what)
-        numeric.expect_close(got, reference(logits.to(torch.float32).to(torch.float64), Y), what, rtol=1e-5, atol=1e-6)
+        numeric.expect_close(
+            got,
+            reference(logits.to(torch.float32).to(torch.float64), Y),
+            what,
+            rtol=1e-5,
+            atol=1e-6,
+        )
 
 
 @QUESTION.check("q2_objectives_tests", points=0.5)
 def objective_gap_is_minus_the_mean_entropy(student, rng):
-    """`objective_gap(Y)` equals -(1/N) sum_i H(P_i), minus the mean entropy of the label distributions.
+    """`objective_gap(Y)` equals -(1/N) sum_i H(P_i), minus the mean entropy of the label
+    distributions.
 
     Float64 Y must give a float64 result (tolerance as for the objectives); integer or float32 Y
     may give float32, then compared at rtol 1e-5 (about 100 float32 ulps).
@@ -244,14 +275,17 @@ def objective_gap_is_minus_the_mean_entropy(student, rng):
 
 @QUESTION.check("q2_objectives_tests", points=0.5)
 def kl_minus_logistic_is_the_gap(student, rng):
-    """The theorem, on your own functions: kl_objective(f, Y) - logistic_objective(f, Y) = objective_gap(Y) for many random f.
+    """The theorem, on your own functions: kl_objective(f, Y) - logistic_objective(f, Y) =
+    objective_gap(Y) for many random f.
 
     Tolerance: the accuracy already accepted for each objective, 1e-9 (|kl| + |logistic|) + 1e-12.
     """
     for N, n in [(1, 1), (15, 3), (50, 7)]:
         Y = labels(rng, N, n, torch.float64)
         what = f"objective_gap(Y) with N={N}, n={n}"
-        gap = numeric.number(numeric.tensor(student.call("objective_gap", Y, what=what), what), what)
+        gap = numeric.number(
+            numeric.tensor(student.call("objective_gap", Y, what=what), what), what
+        )
         for trial in range(8):
             logits = torch.randn(N, generator=rng, dtype=torch.float64) * (0.1 + 4 * trial)
             kl, kl_what = student_value(student, "kl_objective", logits, Y)
@@ -259,12 +293,15 @@ def kl_minus_logistic_is_the_gap(student, rng):
             numeric.expect_finite(kl, kl_what)
             numeric.expect_finite(logistic, logistic_what)
             difference = float(kl) - float(logistic)
-            tolerance = VALUE_TOLERANCE["rtol"] * (abs(float(kl)) + abs(float(logistic))) + VALUE_TOLERANCE["atol"]
+            tolerance = (
+                VALUE_TOLERANCE["rtol"] * (abs(float(kl)) + abs(float(logistic)))
+                + VALUE_TOLERANCE["atol"]
+            )
             if not abs(difference - gap) <= tolerance:
                 raise Fail(
-                    f"with N={N}, n={n} and logits of scale {0.1 + 4 * trial:g}: kl_objective - logistic_objective "
-                    f"= {difference:.12g}, but objective_gap(Y) = {gap:.12g}; the two objectives must differ by "
-                    "objective_gap(Y) whatever the logits"
+                    f"with N={N}, n={n} and logits of scale {0.1 + 4 * trial:g}: kl_objective - "
+                    f"logistic_objective = {difference:.12g}, but objective_gap(Y) = {gap:.12g}; "
+                    "the two objectives must differ by objective_gap(Y) whatever the logits"
                 )
 
 
@@ -291,13 +328,26 @@ def sample_point(rng):
     return {f: rng.uniform(-15, 15), p: rng.uniform(0.001, 0.999)}
 
 
-declare_steps(QUESTION, "q2_steps_tests", [
-    Step("nll_plus", NLL_PLUS, "-log mu(f)_(+1), the cross-entropy of one +1 label", points=0.5),
-    Step("nll_minus", NLL_MINUS, "-log mu(f)_(-1), the cross-entropy of one -1 label",
-         points=0.5),
-    Step("kl_point", KL_POINT, "D_KL(P || mu(f)) for a share p of +1 labels, 0 < p < 1",
-         points=0.75),
-], STEP_SYMBOLS, sample_point)
+declare_steps(
+    QUESTION,
+    "q2_steps_tests",
+    [
+        Step(
+            "nll_plus", NLL_PLUS, "-log mu(f)_(+1), the cross-entropy of one +1 label", points=0.5
+        ),
+        Step(
+            "nll_minus", NLL_MINUS, "-log mu(f)_(-1), the cross-entropy of one -1 label", points=0.5
+        ),
+        Step(
+            "kl_point",
+            KL_POINT,
+            "D_KL(P || mu(f)) for a share p of +1 labels, 0 < p < 1",
+            points=0.75,
+        ),
+    ],
+    STEP_SYMBOLS,
+    sample_point,
+)
 
 
 @QUESTION.check("q2_steps_tests", points=0.25)
@@ -312,12 +362,16 @@ def kl_point_at_unanimous_labels(student, rng):
             try:
                 got = number_at(answer, point, what)
             except Fail as failure:
-                raise Fail(f"{failure}: with 0 log 0 = 0 it is a number; write q log q so that "
-                           "it is 0 at q = 0 (e.g. with sp.Piecewise)") from None
+                raise Fail(
+                    f"{failure}: with 0 log 0 = 0 it is a number; write q log q so that "
+                    "it is 0 at q = 0 (e.g. with sp.Piecewise)"
+                ) from None
             want = number_at(expected, point, "the cross-entropy")
             if abs(got - want) > 1e-9 * max(1.0, abs(want)):
-                raise Fail(f"{what} and f = {point[f]:.6g} gives {got:.10g}, expected {want:.10g} "
-                           "(the cross-entropy of the one label present, 0 log 0 = 0)")
+                raise Fail(
+                    f"{what} and f = {point[f]:.6g} gives {got:.10g}, expected {want:.10g} "
+                    "(the cross-entropy of the one label present, 0 log 0 = 0)"
+                )
 
 
 @QUESTION.check("q2_steps_tests", points=0.5)
@@ -326,10 +380,19 @@ def gap_point_is_minus_the_entropy_in_p_alone(student, rng):
     written without f: it does not depend on the logit."""
     answer = student.expression("gap_point", STEP_SYMBOLS)
     if f in answer.free_symbols:
-        raise Fail(f"`gap_point` = {sp.sstr(answer)[:200]} contains f: the gap between the two "
-                   "objectives must not depend on the logit (write it in terms of p alone)")
-    expect_equivalent(student, "gap_point", GAP_POINT, "kl_point minus the mean logistic loss",
-                      STEP_SYMBOLS, sample_point, rng)
+        raise Fail(
+            f"`gap_point` = {sp.sstr(answer)[:200]} contains f: the gap between the two "
+            "objectives must not depend on the logit (write it in terms of p alone)"
+        )
+    expect_equivalent(
+        student,
+        "gap_point",
+        GAP_POINT,
+        "kl_point minus the mean logistic loss",
+        STEP_SYMBOLS,
+        sample_point,
+        rng,
+    )
 
 
 @QUESTION.check("q2_steps_tests", points=0.5)
@@ -341,10 +404,14 @@ def your_steps_give_the_theorem_for_one_point(student, rng):
     nll_minus = student.expression("nll_minus", STEP_SYMBOLS)
     gap = student.expression("gap_point", STEP_SYMBOLS)
     if f not in kl.free_symbols:
-        raise Fail(f"`kl_point` = {sp.sstr(kl)[:200]} does not contain f: a divergence from "
-                   "mu(f) depends on the logit")
+        raise Fail(
+            f"`kl_point` = {sp.sstr(kl)[:200]} does not contain f: a divergence from "
+            "mu(f) depends on the logit"
+        )
     difference = isolated(lambda: kl - (p * nll_plus + (1 - p) * nll_minus))
     verdict = equivalent(difference, gap, sample_point, seed=subseed(rng))
     if not verdict.equivalent:
-        raise Fail("your kl_point - (p nll_plus + (1 - p) nll_minus) is not your gap_point: "
-                   f"{verdict.detail}")
+        raise Fail(
+            "your kl_point - (p nll_plus + (1 - p) nll_minus) is not your gap_point: "
+            f"{verdict.detail}"
+        )

@@ -68,7 +68,9 @@ def exact_loss(margins: torch.Tensor, scale: float = 1.0) -> float:
     """sum_i log(1 + exp(-scale * z_i)) with 40 significant digits, rounded once to float64."""
     with mpmath.workdps(DIGITS):
         c = mpmath.mpf(scale)
-        return float(mpmath.fsum(mpmath.log1p(mpmath.exp(-c * mpmath.mpf(z))) for z in margins.tolist()))
+        return float(
+            mpmath.fsum(mpmath.log1p(mpmath.exp(-c * mpmath.mpf(z))) for z in margins.tolist())
+        )
 
 
 def margins_of(a, b, X, Y) -> torch.Tensor:
@@ -89,7 +91,8 @@ def signs(rng, N: int) -> torch.Tensor:
 
 
 def ordinary_data(rng, N: int, p: int):
-    """Random (a, b, X, Y), margins exact and at most about 4 in magnitude (not necessarily separable)."""
+    """Random (a, b, X, Y), margins exact and at most about 4 in magnitude (not necessarily
+    separable)."""
     X = dyadic(rng, (N, p), 1.0, 8)
     a = dyadic(rng, (p,), 1.0 / math.sqrt(p), 8)
     b = float(dyadic(rng, (), 1.0, 8))
@@ -97,7 +100,8 @@ def ordinary_data(rng, N: int, p: int):
 
 
 def data_with_margins(rng, margins: torch.Tensor):
-    """(a, b, X, Y), p = 2, with Y_i (a^T X_i + b) exactly equal to the given margins (multiples of 1/4, |z| <= 1e4)."""
+    """(a, b, X, Y), p = 2, with Y_i (a^T X_i + b) exactly equal to the given margins (multiples of
+    1/4, |z| <= 1e4)."""
     N = margins.shape[0]
     Y = signs(rng, N)
     b = float(dyadic(rng, (), 2.0, 4))
@@ -116,7 +120,8 @@ def quarter_margins(rng, N: int, low: float, high: float) -> torch.Tensor:
 
 
 def separable_data(rng, N: int, p: int, spread: float, scale: float, closest: float | None = None):
-    """(a, b, X, Y) with (a, b) separating the data: Y = sign(a^T X + b), margins spread over [min, min * spread].
+    """(a, b, X, Y) with (a, b) separating the data: Y = sign(a^T X + b), margins spread over [min,
+    min * spread].
 
     ``closest`` places one point at that margin (a point almost on the separating hyperplane).
     """
@@ -126,7 +131,8 @@ def separable_data(rng, N: int, p: int, spread: float, scale: float, closest: fl
     z = torch.empty(N, dtype=torch.float64).uniform_(1.0, spread, generator=rng)
     if closest is not None:
         z[0] = closest
-    # X_i = x0_i + t_i a / |a|^2 with x0_i on the hyperplane a^T x + b = 0, so a^T X_i + b = t_i = Y_i z_i.
+    # X_i = x0_i + t_i a / |a|^2 with x0_i on the hyperplane a^T x + b = 0,
+    # so a^T X_i + b = t_i = Y_i z_i.
     free = torch.randn((N, p), generator=rng, dtype=torch.float64) * 3
     on_plane = free - ((free @ a + b) / (a @ a))[:, None] * a
     X = on_plane + (Y * z / (a @ a))[:, None] * a
@@ -152,8 +158,9 @@ def expect_loss(student, a, b, X, Y, label: str) -> None:
     value = float(got)
     if exact >= SMALLEST_POSITIVE and not value > 0:
         raise Fail(
-            f"{what}: got {value!r}, but the loss is {exact:.6g} > 0 (part (b): the logistic loss is never 0; "
-            "log(1 + exp(-z)) in floating point rounds to 0 once exp(-z) is below 1e-16)"
+            f"{what}: got {value!r}, but the loss is {exact:.6g} > 0 (part (b): the logistic "
+            "loss is never 0; log(1 + exp(-z)) in floating point rounds to 0 once exp(-z) is "
+            "below 1e-16)"
         )
     atol = 0.0 if exact >= SMALLEST_POSITIVE else SMALLEST_POSITIVE
     numeric.expect_close(got, torch.tensor(exact, dtype=torch.float64), what, rtol=RTOL, atol=atol)
@@ -161,7 +168,10 @@ def expect_loss(student, a, b, X, Y, label: str) -> None:
 
 def expect_scale(student, a, b, X, Y, eps: float, label: str) -> None:
     kind = "a 0-d tensor" if isinstance(b, torch.Tensor) else "a float"
-    what = f"scale_for_epsilon(a, b, X, Y, eps={eps:g}) with N={X.shape[0]}, p={X.shape[1]}, b {kind}, {label}"
+    what = (
+        f"scale_for_epsilon(a, b, X, Y, eps={eps:g}) with N={X.shape[0]}, p={X.shape[1]}, b "
+        f"{kind}, {label}"
+    )
     C = numeric.number(student.call("scale_for_epsilon", a, b, X, Y, eps, what=what), what)
     if not (math.isfinite(C) and C > 0):
         raise Fail(f"{what} returned C = {C!r}; expected a finite C > 0")
@@ -169,8 +179,9 @@ def expect_scale(student, a, b, X, Y, eps: float, label: str) -> None:
     if not loss < eps:
         margins = margins_of(a, b, X, Y)
         raise Fail(
-            f"{what} returned C = {C:.6g}, but the loss at (C a, C b) is {loss:.6g}, not below eps "
-            f"(margins of (a, b) range from {margins.min().item():.3g} to {margins.max().item():.3g})"
+            f"{what} returned C = {C:.6g}, but the loss at (C a, C b) is {loss:.6g}, not below "
+            f"eps (margins of (a, b) range from {margins.min().item():.3g} to "
+            f"{margins.max().item():.3g})"
         )
 
 
@@ -179,7 +190,8 @@ def expect_scale(student, a, b, X, Y, eps: float, label: str) -> None:
 
 @QUESTION.check("q3_loss_and_scale_tests", points=1.0)
 def logistic_loss_matches_the_exact_value(student, rng):
-    """`logistic_loss` returns the 0-d float64 tensor sum_i log(1 + exp(-Y_i (a^T X_i + b))) on random data (N = 1 to 60, p = 1 to 10)."""
+    """`logistic_loss` returns the 0-d float64 tensor sum_i log(1 + exp(-Y_i (a^T X_i + b))) on
+    random data (N = 1 to 60, p = 1 to 10)."""
     for N, p in [(1, 1), (6, 3), (60, 10)]:
         a, b, X, Y = ordinary_data(rng, N, p)
         expect_loss(student, a, b, X, Y, "margins between -4 and 4")
@@ -196,8 +208,15 @@ def logistic_loss_finite_for_margins_down_to_minus_1e4(student, rng):
 
 @QUESTION.check("q3_loss_and_scale_tests", points=0.75)
 def logistic_loss_never_rounds_to_zero(student, rng):
-    """Part (b) in floating point: `logistic_loss` is > 0 and accurate for margins from 37 to 690 (exact loss >= 1e-300), and within 1e-300 of it up to 700."""
-    for N, low, high in [(10, 37.0, 60.0), (25, 100.0, 400.0), (8, 600.0, 690.0), (1, 690.75, 690.75), (5, 695.0, 700.0)]:
+    """Part (b) in floating point: `logistic_loss` is > 0 and accurate for margins from 37 to 690
+    (exact loss >= 1e-300), and within 1e-300 of it up to 700."""
+    for N, low, high in [
+        (10, 37.0, 60.0),
+        (25, 100.0, 400.0),
+        (8, 600.0, 690.0),
+        (1, 690.75, 690.75),
+        (5, 695.0, 700.0),
+    ]:
         margins = quarter_margins(rng, N, low, high)
         a, b, X, Y = data_with_margins(rng, margins)
         expect_loss(student, a, b, X, Y, f"margins from {low:g} to {high:g}")
@@ -219,7 +238,8 @@ def scale_for_epsilon_reaches_eps(student, rng):
 
 @QUESTION.check("q3_loss_and_scale_tests", points=0.5)
 def scale_for_epsilon_with_a_point_near_the_boundary(student, rng):
-    """Part (a) when one point is almost on the separating hyperplane (margin 1e-6 to 1e-3, others up to 1e3): C must grow with 1/(smallest margin)."""
+    """Part (a) when one point is almost on the separating hyperplane (margin 1e-6 to 1e-3, others
+    up to 1e3): C must grow with 1/(smallest margin)."""
     for n, p, closest in [(40, 3, 1e-3), (200, 5, 1e-6)]:
         a, b, X, Y = separable_data(rng, n, p, 1e3, 1.0, closest=closest)
         for epsilon in [0.5, 1e-4, 1e-12]:
@@ -232,7 +252,15 @@ def b_may_be_a_tensor(student, rng):
     a, b, X, Y = ordinary_data(rng, 15, 4)
     expect_loss(student, a, torch.tensor(b, dtype=torch.float64), X, Y, "margins between -4 and 4")
     a, b, X, Y = separable_data(rng, 30, 3, 10.0, 1.0)
-    expect_scale(student, a, torch.tensor(b, dtype=torch.float64), X, Y, 1e-6, "margins of (a, b) spread by a factor 10")
+    expect_scale(
+        student,
+        a,
+        torch.tensor(b, dtype=torch.float64),
+        X,
+        Y,
+        1e-6,
+        "margins of (a, b) spread by a factor 10",
+    )
 
 
 # ------------------------------------------------------------------ q3_steps_tests
@@ -245,8 +273,12 @@ BOUND_GRID = [
 #: (t, N) at which the bound's limit as C -> oo must be 0.
 LIMIT_POINTS = [(sp.Rational(1, 3), 1), (sp.Integer(2), 5), (sp.Rational(1, 1000), 10_000)]
 #: (eps, t, N) at which scale_formula must work: eps above log 2 with N = 1, tiny t, large N.
-SCALE_GRID = [(e_, t_, n_) for e_ in (0.999, 0.9, 0.7, 0.5, 1e-3, 1e-12) for t_ in (1e-6, 0.05, 3)
-              for n_ in (1, 2, 10_000)]
+SCALE_GRID = [
+    (e_, t_, n_)
+    for e_ in (0.999, 0.9, 0.7, 0.5, 1e-3, 1e-12)
+    for t_ in (1e-6, 0.05, 3)
+    for n_ in (1, 2, 10_000)
+]
 
 
 def student_bound(student) -> sp.Expr:
@@ -319,12 +351,16 @@ def scale_formula_makes_the_loss_below_eps(student, rng):
     For eps from 1e-12 up to 0.999 (above log 2 with N = 1), t from 1e-6 to 3, N from 1 to 1e4.
     """
     bound, scale = student_bound(student), student.expression("scale_formula", SYMBOLS)
-    scales = numbers_at(scale, [{eps: e_, t: t_, N: n_} for e_, t_, n_ in SCALE_GRID], "`scale_formula`")
+    scales = numbers_at(
+        scale, [{eps: e_, t: t_, N: n_} for e_, t_, n_ in SCALE_GRID], "`scale_formula`"
+    )
     for (eps_, t_, N_), value in zip(SCALE_GRID, scales):
         if not (math.isfinite(value) and value > 0):
             at = f"eps={eps_:g}, t={t_:g}, N={N_}"
-            raise Fail(f"`scale_formula` = {sp.sstr(scale)[:150]} is {value:.6g} at {at}; "
-                       "expected a finite C > 0")
+            raise Fail(
+                f"`scale_formula` = {sp.sstr(scale)[:150]} is {value:.6g} at {at}; "
+                "expected a finite C > 0"
+            )
     at_scales = [{C: c_, t: t_, N: n_} for (_, t_, n_), c_ in zip(SCALE_GRID, scales)]
     claims = numbers_at(bound, at_scales, "`loss_bound`")
     for (eps_, t_, N_), value, claimed in zip(SCALE_GRID, scales, claims):

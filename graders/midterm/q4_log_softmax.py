@@ -52,19 +52,43 @@ FLOAT64_TOLERANCE = 1e-10
 #: float32 keeps about 7 digits; entries here are of order 10.
 FLOAT32_TOLERANCE = 1e-5
 ALLOWED = "exp, log, max, sum and arithmetic"
-BANNED = "torch.log_softmax, torch.softmax, torch.logsumexp, torch.nn.functional, scipy or their aliases"
+BANNED = (
+    "torch.log_softmax, torch.softmax, torch.logsumexp, torch.nn.functional, scipy or their aliases"
+)
 #: The answer cells whose code log_softmax may use (read by the grader, never run here).
 ANSWER_CELLS = ("q4_log_softmax", "q4_steps")
 BAN = Ban(
-    names=frozenset({
-        "log_softmax", "softmax", "logsumexp", "_log_softmax", "_softmax", "_safe_softmax",
-        "special_log_softmax", "special_softmax", "special_logsumexp", "logcumsumexp",
-        "_logcumsumexp", "softmin", "LogSoftmax", "Softmax", "Softmin", "Softmax2d",
-        "AdaptiveLogSoftmaxWithLoss",
-        # torch's ways to reach a function through a name or code built at run time
-        "distributions", "overrides", "jit", "compile", "fx", "library", "cpp_extension", "hub",
-        "package",
-    }),
+    names=frozenset(
+        {
+            "log_softmax",
+            "softmax",
+            "logsumexp",
+            "_log_softmax",
+            "_softmax",
+            "_safe_softmax",
+            "special_log_softmax",
+            "special_softmax",
+            "special_logsumexp",
+            "logcumsumexp",
+            "_logcumsumexp",
+            "softmin",
+            "LogSoftmax",
+            "Softmax",
+            "Softmin",
+            "Softmax2d",
+            "AdaptiveLogSoftmaxWithLoss",
+            # torch's ways to reach a function through a name or code built at run time
+            "distributions",
+            "overrides",
+            "jit",
+            "compile",
+            "fx",
+            "library",
+            "cpp_extension",
+            "hub",
+            "package",
+        }
+    ),
     modules=("torch.nn.functional", "scipy"),
     allowed_imports=frozenset({"math", "torch", "numpy", "sympy", "functools", "itertools"}),
     provided=frozenset({"math", "torch", "sp", "z1", "z2", "z3", "c"}),
@@ -113,8 +137,9 @@ def watched_call(student, z: torch.Tensor, dim=None, repeat: int = 1, about: str
     reply = student.probe("watched_log_softmax", z, repeat=repeat, what=what, **options)
     if reply["banned"]:
         raise Fail(
-            f"while {what} ran, your code called {reply['banned'][0]}. This question asks you to build "
-            f"log-softmax from {ALLOWED}; {BANNED} are not allowed, so this call earns no points"
+            f"while {what} ran, your code called {reply['banned'][0]}. This question asks you to "
+            f"build log-softmax from {ALLOWED}; {BANNED} are not allowed, so this call earns no "
+            "points"
         )
     return reply, what
 
@@ -129,7 +154,8 @@ def student_log_softmax(student, z: torch.Tensor, dim=None, repeat: int = 1, abo
 
 
 def expect_matches_torch(student, z: torch.Tensor, dim=None, about: str = "") -> None:
-    """The student's log_softmax(z, dim) has z's dtype and equals torch.log_softmax computed here."""
+    """The student's log_softmax(z, dim) has z's dtype and equals torch.log_softmax computed
+    here."""
     (got,), what = student_log_softmax(student, z, dim, about=about)
     want = torch.log_softmax(z.to(torch.float64), dim=-1 if dim is None else dim)
     tolerance = FLOAT64_TOLERANCE if z.dtype == torch.float64 else FLOAT32_TOLERANCE
@@ -143,10 +169,18 @@ def logits(shape, rng, scale: float = 3.0) -> torch.Tensor:
 
 
 def rows_spanning(rows: int, k: int, spread: float, rng) -> torch.Tensor:
-    """``rows`` x ``k`` entries in [-1e4, 1e4]: each row's max and min differ by exactly ``spread``, shuffled."""
+    """``rows`` x ``k`` entries in [-1e4, 1e4]: each row's max and min differ by exactly ``spread``,
+    shuffled."""
     top = torch.empty((rows, 1), dtype=torch.float64).uniform_(spread - 1e4, 1e4, generator=rng)
     inside = torch.rand((rows, k - 2), generator=rng, dtype=torch.float64) * spread
-    offsets = torch.cat([torch.zeros((rows, 1), dtype=torch.float64), torch.full((rows, 1), spread, dtype=torch.float64), inside], dim=1)
+    offsets = torch.cat(
+        [
+            torch.zeros((rows, 1), dtype=torch.float64),
+            torch.full((rows, 1), spread, dtype=torch.float64),
+            inside,
+        ],
+        dim=1,
+    )
     order = torch.rand((rows, k), generator=rng).argsort(dim=1)
     return (top - offsets).gather(1, order)
 
@@ -160,7 +194,8 @@ def random_shape(rng, ndim: int) -> tuple:
 
 @QUESTION.check("q4_log_softmax_tests", points=0.5)
 def matches_torch_along_the_last_dim(student, rng):
-    """log_softmax(z) and log_softmax(z, dim=-1) equal torch.log_softmax(z, dim=-1) to 1e-10 in float64, for shapes (1,), (6,), (3, 7), (2, 3, 4)."""
+    """log_softmax(z) and log_softmax(z, dim=-1) equal torch.log_softmax(z, dim=-1) to 1e-10 in
+    float64, for shapes (1,), (6,), (3, 7), (2, 3, 4)."""
     for shape in [(1,), (6,), (3, 7), (2, 3, 4)]:
         z = logits(shape, rng)
         expect_matches_torch(student, z)
@@ -169,8 +204,11 @@ def matches_torch_along_the_last_dim(student, rng):
 
 @QUESTION.check("q4_log_softmax_tests", points=0.75)
 def respects_every_dim(student, rng):
-    """log_softmax(z, dim=d) equals torch.log_softmax(z, dim=d) to 1e-10 for every d, negative ones too, on random shapes with 1 to 4 dims (one square)."""
-    shapes = [(5,), (4, 4), (3, 5), (2, 3, 4), (3, 1, 4, 2)] + [random_shape(rng, n) for n in (2, 3, 4)]
+    """log_softmax(z, dim=d) equals torch.log_softmax(z, dim=d) to 1e-10 for every d, negative ones
+    too, on random shapes with 1 to 4 dims (one square)."""
+    shapes = [(5,), (4, 4), (3, 5), (2, 3, 4), (3, 1, 4, 2)] + [
+        random_shape(rng, n) for n in (2, 3, 4)
+    ]
     for shape in shapes:
         z = logits(shape, rng)
         for dim in range(-len(shape), len(shape)):
@@ -179,7 +217,8 @@ def respects_every_dim(student, rng):
 
 @QUESTION.check("q4_log_softmax_tests", points=0.5)
 def accurate_for_entries_near_1e4(student, rng):
-    """For entries near +1e4 and near -1e4 (exp overflows to inf or underflows to 0 there) the result is finite and equals torch.log_softmax to 1e-10."""
+    """For entries near +1e4 and near -1e4 (exp overflows to inf or underflows to 0 there) the
+    result is finite and equals torch.log_softmax to 1e-10."""
     for sign, about in [(1, ", entries near +1e4"), (-1, ", entries near -1e4")]:
         z = sign * (1e4 - torch.rand((4, 6), generator=rng, dtype=torch.float64) * 10)
         expect_matches_torch(student, z, about=about)
@@ -188,10 +227,13 @@ def accurate_for_entries_near_1e4(student, rng):
 
 @QUESTION.check("q4_log_softmax_tests", points=0.5)
 def accurate_when_entries_differ_by_1e4(student, rng):
-    """For rows whose entries differ by 1e4 (and up to 2e4), entries in [-1e4, 1e4], the result is finite and equals torch.log_softmax to 1e-10."""
+    """For rows whose entries differ by 1e4 (and up to 2e4), entries in [-1e4, 1e4], the result is
+    finite and equals torch.log_softmax to 1e-10."""
     z = rows_spanning(5, 6, 1e4, rng)
     expect_matches_torch(student, z, about=", each row's entries differ by up to 1e4")
-    expect_matches_torch(student, z.T.contiguous(), dim=0, about=", each column's entries differ by up to 1e4")
+    expect_matches_torch(
+        student, z.T.contiguous(), dim=0, about=", each column's entries differ by up to 1e4"
+    )
     z = torch.tensor([[1e4, 0.0, -1e4], [-1e4, -1e4, 1e4]], dtype=torch.float64)
     expect_matches_torch(student, z, dim=1, about=f" = {z.tolist()}")
     z = torch.empty((3, 5, 4), dtype=torch.float64).uniform_(-1e4, 1e4, generator=rng)
@@ -200,7 +242,8 @@ def accurate_when_entries_differ_by_1e4(student, rng):
 
 @QUESTION.check("q4_log_softmax_tests", points=0.25)
 def keeps_the_dtype(student, rng):
-    """float32 input gives a float32 result (within 1e-5 of the exact values), float64 a float64 one."""
+    """float32 input gives a float32 result (within 1e-5 of the exact values), float64 a float64
+    one."""
     expect_matches_torch(student, logits((5,), rng).to(torch.float32))
     expect_matches_torch(student, logits((3, 4), rng).to(torch.float32), dim=0)
     expect_matches_torch(student, logits((2, 3), rng), dim=1)
@@ -221,8 +264,13 @@ def normaliser_is_one(student, rng):
         (out,), what = student_log_softmax(student, z, dim, about=about)
         numeric.expect_finite(out, what)
         normaliser = torch.logsumexp(out.to(torch.float64), dim=dim)
-        numeric.expect_close(normaliser, torch.zeros_like(normaliser), f"log sum_j exp of {what}",
-                             rtol=0, atol=FLOAT64_TOLERANCE)
+        numeric.expect_close(
+            normaliser,
+            torch.zeros_like(normaliser),
+            f"log sum_j exp of {what}",
+            rtol=0,
+            atol=FLOAT64_TOLERANCE,
+        )
 
 
 @QUESTION.check("q4_log_softmax_tests", points=0.75)
@@ -240,13 +288,19 @@ def shift_invariant(student, rng):
     for dim, base, shifted, about in cases:
         (plain,), _ = student_log_softmax(student, base, dim)
         (moved,), what = student_log_softmax(student, shifted, dim, about=about)
-        numeric.expect_close(moved, plain, f"{what}, compared with log_softmax of the unshifted z",
-                             rtol=1e-9, atol=1e-9)
+        numeric.expect_close(
+            moved,
+            plain,
+            f"{what}, compared with log_softmax of the unshifted z",
+            rtol=1e-9,
+            atol=1e-9,
+        )
 
 
 @QUESTION.check("q4_log_softmax_tests", points=0.5)
 def is_idempotent(student, rng):
-    """Your own log_softmax applied twice equals it applied once, to 1e-10 (the theorem), along dims -1, 0 and 1."""
+    """Your own log_softmax applied twice equals it applied once, to 1e-10 (the theorem), along dims
+    -1, 0 and 1."""
     cases = [
         (logits((4, 6), rng, scale=5.0), -1, ""),
         (rows_spanning(5, 3, 4e3, rng).T.contiguous(), 0, ", entries differing by 4e3"),
@@ -255,12 +309,20 @@ def is_idempotent(student, rng):
     for z, dim, about in cases:
         (once, twice), what = student_log_softmax(student, z, dim, repeat=2, about=about)
         numeric.expect_finite(once, f"{describe(z, dim, about=about)}, the first application")
-        numeric.expect_close(twice, once, f"{what}, compared with log_softmax applied once", rtol=FLOAT64_TOLERANCE, atol=FLOAT64_TOLERANCE)
+        numeric.expect_close(
+            twice,
+            once,
+            f"{what}, compared with log_softmax applied once",
+            rtol=FLOAT64_TOLERANCE,
+            atol=FLOAT64_TOLERANCE,
+        )
 
 
 @QUESTION.check("q4_log_softmax_tests", points=0.5)
 def uses_only_elementary_operations(student, rng):
-    """log_softmax is built from exp, log, max, sum and arithmetic: it never calls torch.log_softmax, torch.softmax, torch.logsumexp, torch.nn.functional, scipy or an alias of them (watched while it runs, and looked for in its code)."""
+    """log_softmax is built from exp, log, max, sum and arithmetic: it never calls
+    torch.log_softmax, torch.softmax, torch.logsumexp, torch.nn.functional, scipy or an alias of
+    them (watched while it runs, and looked for in its code)."""
     calls = [
         (logits((7,), rng), None, ""),
         (logits((3, 5), rng), 0, ""),
@@ -274,12 +336,16 @@ def uses_only_elementary_operations(student, rng):
         except StudentCodeError as error:  # judged on the calls that return
             errors.append(str(error))
     if len(errors) == len(calls):
-        raise Fail(f"every call the grader tried raised an error, so the ban could not be checked; the first: {errors[0]}")
+        raise Fail(
+            "every call the grader tried raised an error, so the ban could not be checked; the "
+            f"first: {errors[0]}"
+        )
     found = student.probe("banned_references", what="reading the code of log_softmax")
     if found:
         raise Fail(
-            f"your code refers to {'; '.join(found[:3])}. This question asks you to build log-softmax from "
-            f"{ALLOWED}; {BANNED} are not allowed, even on a path these inputs do not reach"
+            f"your code refers to {'; '.join(found[:3])}. This question asks you to build "
+            f"log-softmax from {ALLOWED}; {BANNED} are not allowed, even on a path these inputs "
+            "do not reach"
         )
 
 
@@ -315,8 +381,10 @@ def symbolic_twin(student) -> dict:
             found = isinstance(reply, dict) and isinstance(reply.get(k), dict)
             entries = reply[k][kind] if found else None
             if not isinstance(entries, list) or len(entries) != k:
-                raise Fail(f"log_softmax_sym on {k} expressions should return a list of {k} SymPy "
-                           "expressions")
+                raise Fail(
+                    f"log_softmax_sym on {k} expressions should return a list of {k} SymPy "
+                    "expressions"
+                )
             texts.append((k, kind, tuple(str(entry) for entry in entries)))
     return read_twin(tuple(texts))
 
@@ -373,16 +441,25 @@ def expect_all_same(comparisons: list, rng) -> None:
     where = ", ".join(f"{s}={value:.6g}" for s, value in sorted(points[at].items(), key=str))
     if a is None or b is None:
         raise Fail(f"{what if a is None else meaning} is not a finite number at {where}")
-    raise Fail(f"{what} = {sp.sstr(got)[:160]} is not {meaning}: at {where} it gives "
-               f"{a.real:.10g}, expected {b.real:.10g}")
+    raise Fail(
+        f"{what} = {sp.sstr(got)[:160]} is not {meaning}: at {where} it gives "
+        f"{a.real:.10g}, expected {b.real:.10g}"
+    )
 
 
 def expect_normalised(twin, rng, why: str = "") -> None:
-    expect_all_same([
-        (sum(sp.exp(entry) for entry in twin[k]["once"]), sp.Integer(1),
-         f"sum_j exp(entry_j) of log_softmax_sym([z1, ..., z{k}]){why}", "1")
-        for k in SIZES
-    ], rng)
+    expect_all_same(
+        [
+            (
+                sum(sp.exp(entry) for entry in twin[k]["once"]),
+                sp.Integer(1),
+                f"sum_j exp(entry_j) of log_softmax_sym([z1, ..., z{k}]){why}",
+                "1",
+            )
+            for k in SIZES
+        ],
+        rng,
+    )
 
 
 def entrywise(twin, kind: str, against: str, what: str, meaning: str) -> list:
@@ -394,15 +471,26 @@ def entrywise(twin, kind: str, against: str, what: str, meaning: str) -> list:
     ]
 
 
+def expect_unchanged_if_normalised(student, rng, kind: str, what: str, meaning: str) -> None:
+    """Entry i of the student's ``kind`` twin (shifted input, or applied twice) equals entry i
+    applied once, for k = 2, 3, 4, on a map that passes Lemma 1 first (``GATE``)."""
+    twin = symbolic_twin(student)
+    expect_normalised(twin, rng, GATE)
+    expect_all_same(entrywise(twin, kind, "once", what, meaning), rng)
+
+
 @QUESTION.check("q4_steps_tests", points=0.75)
 def log_softmax_sym_is_log_softmax(student, rng):
     """`log_softmax_sym([z1, ..., zk])` has entries z_i - log sum_j exp(z_j), for k = 2, 3, 4."""
     twin, zs = symbolic_twin(student), [z1, z2, z3, z4]
-    expect_all_same([
-        (got, want, f"entry {i + 1} of log_softmax_sym([z1, ..., z{k}])", sp.sstr(want))
-        for k in SIZES
-        for i, (got, want) in enumerate(zip(twin[k]["once"], log_softmax_entries(zs[:k])))
-    ], rng)
+    expect_all_same(
+        [
+            (got, want, f"entry {i + 1} of log_softmax_sym([z1, ..., z{k}])", sp.sstr(want))
+            for k in SIZES
+            for i, (got, want) in enumerate(zip(twin[k]["once"], log_softmax_entries(zs[:k])))
+        ],
+        rng,
+    )
 
 
 @QUESTION.check("q4_steps_tests", points=0.75)
@@ -417,11 +505,13 @@ def shift_invariance_lemma(student, rng):
 
     z - max z is shift invariant too: the lemma counts for a map whose exponentials sum to 1.
     """
-    twin = symbolic_twin(student)
-    expect_normalised(twin, rng, GATE)
-    expect_all_same(entrywise(twin, "shifted", "once",
-                              "entry {i} of log_softmax_sym([z1 + c, ..., z{k} + c])",
-                              "entry {i} for z1, ..., z{k}"), rng)
+    expect_unchanged_if_normalised(
+        student,
+        rng,
+        "shifted",
+        "entry {i} of log_softmax_sym([z1 + c, ..., z{k} + c])",
+        "entry {i} for z1, ..., z{k}",
+    )
 
 
 @QUESTION.check("q4_steps_tests", points=0.6)
@@ -430,11 +520,13 @@ def idempotence(student, rng):
 
     It counts for a map whose exponentials sum to 1 only (z - max z is idempotent too).
     """
-    twin = symbolic_twin(student)
-    expect_normalised(twin, rng, GATE)
-    expect_all_same(entrywise(twin, "twice", "once",
-                              "entry {i} of log_softmax_sym applied twice to [z1, ..., z{k}]",
-                              "entry {i} applied once"), rng)
+    expect_unchanged_if_normalised(
+        student,
+        rng,
+        "twice",
+        "entry {i} of log_softmax_sym applied twice to [z1, ..., z{k}]",
+        "entry {i} applied once",
+    )
 
 
 @QUESTION.check("q4_steps_tests", points=0.3)

@@ -1,4 +1,5 @@
-"""Question 6: a ReLU CNN without biases is positive homogeneous, f_theta(alpha X) = alpha f_theta(X), alpha >= 0.
+"""Question 6: a ReLU CNN without biases is positive homogeneous, f_theta(alpha X) = alpha
+f_theta(X), alpha >= 0.
 
 Theorem. The exam's ``Net`` composes bias-free convolutions and linear maps (homogeneous),
 ReLU and max-pooling (positive homogeneous) and dropout (a fixed mask is linear), so
@@ -70,24 +71,40 @@ class ExamNet(nn.Module):
     def __init__(self):
         super().__init__()
         self.conv_layer1 = nn.Sequential(
-            nn.Conv2d(3, 64, kernel_size=3, padding=1, bias=False), nn.ReLU(),
-            nn.Conv2d(64, 64, kernel_size=3, padding=1, bias=False), nn.ReLU(),
-            nn.MaxPool2d(kernel_size=2, stride=2))
+            nn.Conv2d(3, 64, kernel_size=3, padding=1, bias=False),
+            nn.ReLU(),
+            nn.Conv2d(64, 64, kernel_size=3, padding=1, bias=False),
+            nn.ReLU(),
+            nn.MaxPool2d(kernel_size=2, stride=2),
+        )
         self.conv_layer2 = nn.Sequential(
-            nn.Conv2d(64, 128, kernel_size=3, padding=1, bias=False), nn.ReLU(),
-            nn.Conv2d(128, 128, kernel_size=3, padding=1, bias=False), nn.ReLU(),
-            nn.MaxPool2d(kernel_size=2, stride=2))
+            nn.Conv2d(64, 128, kernel_size=3, padding=1, bias=False),
+            nn.ReLU(),
+            nn.Conv2d(128, 128, kernel_size=3, padding=1, bias=False),
+            nn.ReLU(),
+            nn.MaxPool2d(kernel_size=2, stride=2),
+        )
         self.conv_layer3 = nn.Sequential(
-            nn.Conv2d(128, 256, kernel_size=3, padding=1, bias=False), nn.ReLU(),
-            nn.Conv2d(256, 256, kernel_size=3, padding=1, bias=False), nn.ReLU(),
-            nn.Conv2d(256, 256, kernel_size=3, padding=1, bias=False), nn.ReLU(),
-            nn.MaxPool2d(kernel_size=2, stride=2))
+            nn.Conv2d(128, 256, kernel_size=3, padding=1, bias=False),
+            nn.ReLU(),
+            nn.Conv2d(256, 256, kernel_size=3, padding=1, bias=False),
+            nn.ReLU(),
+            nn.Conv2d(256, 256, kernel_size=3, padding=1, bias=False),
+            nn.ReLU(),
+            nn.MaxPool2d(kernel_size=2, stride=2),
+        )
         self.conv_layer4 = nn.Sequential(
-            nn.Conv2d(256, 512, kernel_size=3, padding=1, bias=False), nn.ReLU(),
-            nn.Conv2d(512, 512, kernel_size=3, padding=1, bias=False), nn.ReLU(),
-            nn.Conv2d(512, 512, kernel_size=3, padding=1, bias=False), nn.ReLU(),
-            nn.MaxPool2d(kernel_size=2, stride=2))
-        self.fc_layer1 = nn.Sequential(nn.Linear(512 * 2 * 2, 4096, bias=False), nn.ReLU(), nn.Dropout())
+            nn.Conv2d(256, 512, kernel_size=3, padding=1, bias=False),
+            nn.ReLU(),
+            nn.Conv2d(512, 512, kernel_size=3, padding=1, bias=False),
+            nn.ReLU(),
+            nn.Conv2d(512, 512, kernel_size=3, padding=1, bias=False),
+            nn.ReLU(),
+            nn.MaxPool2d(kernel_size=2, stride=2),
+        )
+        self.fc_layer1 = nn.Sequential(
+            nn.Linear(512 * 2 * 2, 4096, bias=False), nn.ReLU(), nn.Dropout()
+        )
         self.fc_layer2 = nn.Sequential(nn.Linear(4096, 4096, bias=False), nn.ReLU(), nn.Dropout())
         self.fc_layer3 = nn.Linear(4096, 10, bias=False)
 
@@ -147,7 +164,10 @@ def expect_same_outputs(got, want, what):
     numeric.expect_close(got, want, what, rtol=0.0, atol=OUTPUT_RTOL * scale)
 
 
-FILL_NOTE = "weights filled by the grader in state_dict order (see net_has_the_exams_parameters if shapes differ)"
+FILL_NOTE = (
+    "weights filled by the grader in state_dict order (see net_has_the_exams_parameters "
+    "if shapes differ)"
+)
 
 
 # ------------------------------------------------------------------ q6_net_tests
@@ -162,7 +182,8 @@ def _layout(student):
 
 @QUESTION.check("q6_net_tests", points=0.5)
 def net_has_the_exams_parameters(student, rng):
-    """`Net().state_dict()` has exactly the exam's keys (conv_layer1.0.weight, ..., fc_layer3.weight) with the exam's shapes."""
+    """`Net().state_dict()` has exactly the exam's keys (conv_layer1.0.weight, ...,
+    fc_layer3.weight) with the exam's shapes."""
     got = {key: tuple(shape) for key, shape in _layout(student)["keys"]}
     want = {key: tuple(tensor.shape) for key, tensor in reference_net().state_dict().items()}
     problems = []
@@ -183,14 +204,19 @@ def net_has_the_exams_parameters(student, rng):
 def net_has_no_bias(student, rng):
     """No layer of `Net()` has a bias (every Conv2d and Linear is built with bias=False)."""
     layout = _layout(student)
-    biased = {f"{name}.bias" for name in layout["biased"]} | {key for key, _ in layout["keys"] if key.endswith("bias")}
+    biased = {f"{name}.bias" for name in layout["biased"]} | {
+        key for key, _ in layout["keys"] if key.endswith("bias")
+    }
     if biased:
-        raise Fail(f"Net() has biases: {sorted(biased)[:4]}; the theorem needs bias=False everywhere")
+        raise Fail(
+            f"Net() has biases: {sorted(biased)[:4]}; the theorem needs bias=False everywhere"
+        )
 
 
 @QUESTION.check("q6_net_tests", points=0.5)
 def net_computes_the_exams_function(student, rng):
-    """With the same weights, `Net()` in eval mode gives the exam network's outputs (input of shape (2, 3, 32, 32))."""
+    """With the same weights, `Net()` in eval mode gives the exam network's outputs (input of shape
+    (2, 3, 32, 32))."""
     x = images(rng, 2)
     what = f"Net()(x) in eval mode, x of shape (2, 3, 32, 32), {FILL_NOTE}"
     (got,) = student_forward(student, [[x, None]], what)
@@ -199,12 +225,18 @@ def net_computes_the_exams_function(student, rng):
 
 @QUESTION.check("q6_net_tests", points=0.25)
 def net_has_the_exams_dropout(student, rng):
-    """In train mode, after the same `torch.manual_seed`, `Net()` gives the exam network's outputs (same dropout masks)."""
+    """In train mode, after the same `torch.manual_seed`, `Net()` gives the exam network's outputs
+    (same dropout masks)."""
     x = images(rng, 2)
     seed = subseed(rng)
-    what = f"Net()(x) in train mode after torch.manual_seed({seed}), x of shape (2, 3, 32, 32), {FILL_NOTE}"
+    what = (
+        f"Net()(x) in train mode after torch.manual_seed({seed}), x of shape (2, 3, 32, 32), "
+        f"{FILL_NOTE}"
+    )
     (got,) = student_forward(student, [[x, seed]], what)
-    expect_same_outputs(got, reference_forward(x, seed), what + ", compared with the exam's network")
+    expect_same_outputs(
+        got, reference_forward(x, seed), what + ", compared with the exam's network"
+    )
 
 
 ALPHAS = [0.0, 0.37, 41.0]
@@ -212,7 +244,8 @@ ALPHAS = [0.0, 0.37, 41.0]
 
 @QUESTION.check("q6_net_tests", points=0.5)
 def net_is_positive_homogeneous(student, rng):
-    """Your `Net` satisfies f(aX) = a f(X) for a = 0, 0.37, 41 in eval mode, and a = 2 in train mode with the same dropout seed."""
+    """Your `Net` satisfies f(aX) = a f(X) for a = 0, 0.37, 41 in eval mode, and a = 2 in train mode
+    with the same dropout seed."""
     x = images(rng, 1)
     seed = subseed(rng)
     batch = torch.cat([a * x for a in [1.0] + ALPHAS])
@@ -220,14 +253,24 @@ def net_is_positive_homogeneous(student, rng):
     runs = [[batch, None]] + [[a * x, seed] for a in train_alphas]
     what = "f = your Net() (weights filled by the grader)"
     eval_out, *train_out = student_forward(student, runs, what)
-    numeric.expect_shape(eval_out, (len(ALPHAS) + 1, 10), f"{what} on a batch of {len(ALPHAS) + 1} scaled copies of x")
+    numeric.expect_shape(
+        eval_out,
+        (len(ALPHAS) + 1, 10),
+        f"{what} on a batch of {len(ALPHAS) + 1} scaled copies of x",
+    )
     cases = [(a, eval_out[0:1], eval_out[i + 1 : i + 2], "eval mode") for i, a in enumerate(ALPHAS)]
-    cases += [(a, train_out[0], out, f"train mode, torch.manual_seed({seed}) before each call") for a, out in zip(train_alphas[1:], train_out[1:])]
+    cases += [
+        (a, train_out[0], out, f"train mode, torch.manual_seed({seed}) before each call")
+        for a, out in zip(train_alphas[1:], train_out[1:])
+    ]
     for a, fx, fax, mode in cases:
         scale = float(fx.abs().max())
         numeric.expect_close(
-            fax, a * fx, f"{what}, {mode}: f({a:g} x) against {a:g} f(x)",
-            rtol=0.0, atol=HOMOGENEITY_RTOL * a * scale + ZERO_ATOL * scale,
+            fax,
+            a * fx,
+            f"{what}, {mode}: f({a:g} x) against {a:g} f(x)",
+            rtol=0.0,
+            atol=HOMOGENEITY_RTOL * a * scale + ZERO_ATOL * scale,
         )
 
 
@@ -324,7 +367,15 @@ def linear(n_in, n_out, bias=False):
 def conv_net(activation=("relu", {}), pool="maxpool", bias=False):
     """conv 3->6, act, conv 6->6, act, pool, flatten, linear 96->5 on (B, 3, 8, 8)."""
     act = list(activation)
-    return [conv(3, 6, bias), act, conv(6, 6, bias), act, [pool, {}], ["flatten", {}], linear(96, 5, bias)]
+    return [
+        conv(3, 6, bias),
+        act,
+        conv(6, 6, bias),
+        act,
+        [pool, {}],
+        ["flatten", {}],
+        linear(96, 5, bias),
+    ]
 
 
 def mlp(activation=("relu", {}), bias=False):
@@ -335,8 +386,24 @@ def mlp(activation=("relu", {}), bias=False):
 def small_exam_net(bias=False):
     """The exam's architecture shrunk to (B, 3, 8, 8) inputs, dropout in train mode included."""
     relu, drop = ["relu", {}], ["dropout", {"p": 0.5}]
-    return [conv(3, 6, bias), relu, conv(6, 6, bias), relu, ["maxpool", {}], conv(6, 8, bias), relu, ["maxpool", {}],
-            ["flatten", {}], linear(32, 24, bias), relu, drop, linear(24, 24, bias), relu, drop, linear(24, 5, bias)]
+    return [
+        conv(3, 6, bias),
+        relu,
+        conv(6, 6, bias),
+        relu,
+        ["maxpool", {}],
+        conv(6, 8, bias),
+        relu,
+        ["maxpool", {}],
+        ["flatten", {}],
+        linear(32, 24, bias),
+        relu,
+        drop,
+        linear(24, 24, bias),
+        relu,
+        drop,
+        linear(24, 5, bias),
+    ]
 
 
 def norms(x):
@@ -344,10 +411,17 @@ def norms(x):
 
 
 class Case:
-    """One zoo function: its spec (possibly depending on the input x), input shape, truth, description."""
+    """One zoo function: its spec (possibly depending on the input x), input shape, truth,
+    description."""
 
     def __init__(self, description, homogeneous, shape, spec, kind="function"):
-        self.description, self.homogeneous, self.shape, self.spec, self.kind = description, homogeneous, shape, spec, kind
+        self.description, self.homogeneous, self.shape, self.spec, self.kind = (
+            description,
+            homogeneous,
+            shape,
+            spec,
+            kind,
+        )
 
     def instantiate(self, rng):
         x = torch.randn(self.shape, generator=rng)
@@ -366,8 +440,11 @@ def _admission(shape):
     def admit(x):
         if not isinstance(x, torch.Tensor) or not x.is_floating_point():
             raise BadRequest(f"f takes a floating-point tensor of shape {wanted}")
-        if (x.dim() != len(shape) or tuple(x.shape[1:]) != tuple(shape[1:])
-                or not 1 <= x.shape[0] <= MAX_ZOO_BATCH):
+        if (
+            x.dim() != len(shape)
+            or tuple(x.shape[1:]) != tuple(shape[1:])
+            or not 1 <= x.shape[0] <= MAX_ZOO_BATCH
+        ):
             raise BadRequest(f"f takes inputs of shape {wanted}, got {tuple(x.shape)}")
         return x.to(torch.float32)
 
@@ -386,19 +463,31 @@ def judge(student, rng, cases):
     admissions = [_admission(case.shape) for case in cases]
     grader_dir, student_dir = student.shared_dir()
     inputs = [[x, kind] for _, _, x, kind in sent]
-    with Oracle(functions, lambda index, x: admissions[index](x), grader_dir, student_dir) as oracle:
-        replies = student.probe("q6_checker_verdicts", oracle.address, inputs,
-                                what="is_positive_homogeneous(f, x)")
+    with Oracle(
+        functions, lambda index, x: admissions[index](x), grader_dir, student_dir
+    ) as oracle:
+        replies = student.probe(
+            "q6_checker_verdicts", oracle.address, inputs, what="is_positive_homogeneous(f, x)"
+        )
     if not isinstance(replies, list) or len(replies) != len(cases):
-        raise Fail("is_positive_homogeneous(f, x): the grader did not get one verdict per function back")
+        raise Fail(
+            "is_positive_homogeneous(f, x): the grader did not get one verdict per function back"
+        )
     wrong = []
     for case, reply in zip(cases, replies):
         expected = "True" if case.homogeneous else "False"
         verdict = _verdict(reply)
         if verdict is not case.homogeneous:
-            wrong.append(f"for f = {case.description} it {verdict if isinstance(verdict, str) else f'returned {verdict}'} (expected {expected})")
+            wrong.append(
+                f"for f = {case.description} it "
+                f"{verdict if isinstance(verdict, str) else f'returned {verdict}'} "
+                f"(expected {expected})"
+            )
     if wrong:
-        raise Fail(f"is_positive_homogeneous(f, x) is wrong on {len(wrong)} of {len(cases)} functions: " + "; ".join(wrong))
+        raise Fail(
+            f"is_positive_homogeneous(f, x) is wrong on {len(wrong)} of {len(cases)} functions: "
+            + "; ".join(wrong)
+        )
 
 
 def _verdict(reply):
@@ -417,35 +506,92 @@ def _verdict(reply):
 
 def bn_net(mean):
     """conv 3->6, BatchNorm2d in eval mode with running mean ``mean`` (variance 1), ReLU, linear."""
-    return [conv(3, 6), ["batchnorm", {"features": 6, "running_mean": mean}], ["relu", {}], ["flatten", {}], linear(384, 5)]
+    return [
+        conv(3, 6),
+        ["batchnorm", {"features": 6, "running_mean": mean}],
+        ["relu", {}],
+        ["flatten", {}],
+        linear(384, 5),
+    ]
 
 
 #: The zoo, by the check that judges it. Every group mixes True and False verdicts.
 ZOO = {
     "bias": [
         Case("a bias-free conv-ReLU-conv-ReLU-maxpool-linear network", True, IMAGE, conv_net()),
-        Case("a linear map x -> Wx (given as an nn.Module)", True, VECTOR, [linear(16, 5)], kind="module"),
+        Case(
+            "a linear map x -> Wx (given as an nn.Module)",
+            True,
+            VECTOR,
+            [linear(16, 5)],
+            kind="module",
+        ),
         Case("the same conv network with biases", False, IMAGE, conv_net(bias=True)),
         Case("an affine map x -> Wx + b", False, VECTOR, [linear(16, 5, bias=True)]),
     ],
     "activations": [
-        Case("a bias-free LeakyReLU(0.1) conv network", True, IMAGE, conv_net(("leaky_relu", {"slope": 0.1}))),
+        Case(
+            "a bias-free LeakyReLU(0.1) conv network",
+            True,
+            IMAGE,
+            conv_net(("leaky_relu", {"slope": 0.1})),
+        ),
         Case("a bias-free two-layer ReLU network", True, VECTOR, mlp(), kind="module"),
         Case("a bias-free sigmoid conv network", False, IMAGE, conv_net(("sigmoid", {}))),
-        Case("a bias-free two-layer GELU network (GELU(0) = 0, but GELU(ax) != a GELU(x))", False, VECTOR, mlp(("gelu", {}))),
-        Case("a bias-free two-layer softplus(beta=20) network (close to ReLU only at large scales)", False, VECTOR,
-             mlp(("softplus", {"beta": 20.0}))),
+        Case(
+            "a bias-free two-layer GELU network (GELU(0) = 0, but GELU(ax) != a GELU(x))",
+            False,
+            VECTOR,
+            mlp(("gelu", {})),
+        ),
+        Case(
+            "a bias-free two-layer softplus(beta=20) network (close to ReLU only at large scales)",
+            False,
+            VECTOR,
+            mlp(("softplus", {"beta": 20.0})),
+        ),
     ],
     "dropout": [
-        Case("a small version of the exam's network, dropout in train mode (an nn.Module)", True, IMAGE, small_exam_net(), kind="module"),
-        Case("x -> W2 ReLU(dropout(W1 x)), dropout in train mode", True, VECTOR,
-             [linear(16, 12), ["dropout", {"p": 0.5}], ["relu", {}], linear(12, 5)]),
-        Case("the small exam network with biases, dropout in train mode", False, IMAGE, small_exam_net(bias=True), kind="module"),
+        Case(
+            "a small version of the exam's network, dropout in train mode (an nn.Module)",
+            True,
+            IMAGE,
+            small_exam_net(),
+            kind="module",
+        ),
+        Case(
+            "x -> W2 ReLU(dropout(W1 x)), dropout in train mode",
+            True,
+            VECTOR,
+            [linear(16, 12), ["dropout", {"p": 0.5}], ["relu", {}], linear(12, 5)],
+        ),
+        Case(
+            "the small exam network with biases, dropout in train mode",
+            False,
+            IMAGE,
+            small_exam_net(bias=True),
+            kind="module",
+        ),
     ],
     "batchnorm": [
-        Case("conv, BatchNorm2d in eval mode with running mean 0.5, ReLU, linear", False, IMAGE, bn_net(0.5)),
-        Case("conv, BatchNorm2d in eval mode with running mean 0, ReLU, linear", True, IMAGE, bn_net(0.0)),
-        Case("a bias-free ReLU conv network with average pooling", True, IMAGE, conv_net(pool="avgpool")),
+        Case(
+            "conv, BatchNorm2d in eval mode with running mean 0.5, ReLU, linear",
+            False,
+            IMAGE,
+            bn_net(0.5),
+        ),
+        Case(
+            "conv, BatchNorm2d in eval mode with running mean 0, ReLU, linear",
+            True,
+            IMAGE,
+            bn_net(0.0),
+        ),
+        Case(
+            "a bias-free ReLU conv network with average pooling",
+            True,
+            IMAGE,
+            conv_net(pool="avgpool"),
+        ),
     ],
     "degree": [
         Case("f = 0 (f(x) = zeros)", True, VECTOR, [["zero", {}]]),
@@ -453,39 +599,65 @@ ZOO = {
         Case("x -> |x| Wx (degree 2)", False, VECTOR, [linear(16, 5), ["times_norm", {}]]),
     ],
     "scales": [
-        Case("a ReLU network after clipping its input at 3 max|x| (saturates for a > 3)", False, VECTOR,
-             lambda x: [["clamp", {"limit": 3 * float(x.abs().max())}], *mlp()]),
-        Case("a ReLU network gated off below |x| = 0.2 min|x| (zero for a < 0.2)", False, VECTOR,
-             lambda x: [["gate_below", {"radius": 0.2 * float(norms(x).min())}], *mlp()]),
-        Case("a linear map whose input flips sign above |x| = 3 max|x| (same norms, other values)", False, VECTOR,
-             lambda x: [["flip_above", {"radius": 3 * float(norms(x).max())}], linear(16, 5)]),
-        Case("a bias-free ReLU network times 1e5 (outputs ~1e5: needs a relative tolerance)", True, VECTOR, [*mlp(), ["scale", {"c": 1e5}]]),
-        Case("x -> 1e-7 (Wx)^2 (degree 2, outputs ~1e-7)", False, VECTOR, [linear(16, 5), ["square", {}], ["scale", {"c": 1e-7}]]),
+        Case(
+            "a ReLU network after clipping its input at 3 max|x| (saturates for a > 3)",
+            False,
+            VECTOR,
+            lambda x: [["clamp", {"limit": 3 * float(x.abs().max())}], *mlp()],
+        ),
+        Case(
+            "a ReLU network gated off below |x| = 0.2 min|x| (zero for a < 0.2)",
+            False,
+            VECTOR,
+            lambda x: [["gate_below", {"radius": 0.2 * float(norms(x).min())}], *mlp()],
+        ),
+        Case(
+            "a linear map whose input flips sign above |x| = 3 max|x| (same norms, other values)",
+            False,
+            VECTOR,
+            lambda x: [["flip_above", {"radius": 3 * float(norms(x).max())}], linear(16, 5)],
+        ),
+        Case(
+            "a bias-free ReLU network times 1e5 (outputs ~1e5: needs a relative tolerance)",
+            True,
+            VECTOR,
+            [*mlp(), ["scale", {"c": 1e5}]],
+        ),
+        Case(
+            "x -> 1e-7 (Wx)^2 (degree 2, outputs ~1e-7)",
+            False,
+            VECTOR,
+            [linear(16, 5), ["square", {}], ["scale", {"c": 1e-7}]],
+        ),
     ],
 }
 
 
 @QUESTION.check("q6_checker_tests", points=1.0)
 def tells_bias_free_layers_from_biased_ones(student, rng):
-    """True for a bias-free ReLU/max-pool CNN and a linear map; False for the same CNN with biases and an affine map."""
+    """True for a bias-free ReLU/max-pool CNN and a linear map; False for the same CNN with biases
+    and an affine map."""
     judge(student, rng, ZOO["bias"])
 
 
 @QUESTION.check("q6_checker_tests", points=1.0)
 def tells_relu_and_leaky_relu_from_smooth_activations(student, rng):
-    """True for bias-free LeakyReLU and ReLU networks; False for the same networks with sigmoid, GELU or a sharp softplus."""
+    """True for bias-free LeakyReLU and ReLU networks; False for the same networks with sigmoid,
+    GELU or a sharp softplus."""
     judge(student, rng, ZOO["activations"])
 
 
 @QUESTION.check("q6_checker_tests", points=1.0)
 def sees_through_dropout_in_train_mode(student, rng):
-    """True for bias-free networks with dropout in train mode (same masks for f(ax) and f(x)); False for the biased version."""
+    """True for bias-free networks with dropout in train mode (same masks for f(ax) and f(x)); False
+    for the biased version."""
     judge(student, rng, ZOO["dropout"])
 
 
 @QUESTION.check("q6_checker_tests", points=1.0)
 def tells_batchnorm_with_a_running_mean_apart(student, rng):
-    """False for eval-mode BatchNorm with running mean 0.5 (it subtracts a constant); True with running mean 0, and for average pooling."""
+    """False for eval-mode BatchNorm with running mean 0.5 (it subtracts a constant); True with
+    running mean 0, and for average pooling."""
     judge(student, rng, ZOO["batchnorm"])
 
 
@@ -497,7 +669,8 @@ def rejects_homogeneity_of_another_degree(student, rng):
 
 @QUESTION.check("q6_checker_tests", points=1.0)
 def catches_homogeneity_at_some_scales_only(student, rng):
-    """False for functions homogeneous only for small, or only for large, scales (a in [1e-3, 1e3]); True for a ReLU network with outputs ~1e5."""
+    """False for functions homogeneous only for small, or only for large, scales (a in [1e-3, 1e3]);
+    True for a ReLU network with outputs ~1e5."""
     judge(student, rng, ZOO["scales"])
 
 
@@ -506,7 +679,8 @@ def catches_homogeneity_at_some_scales_only(student, rng):
 
 @functools.lru_cache(maxsize=1)
 def measured_weight_degree() -> int:
-    """d with ExamNet_{c theta}(X) = c^d ExamNet_theta(X), measured at c = 2 on an input of shape (1, 3, 32, 32).
+    """d with ExamNet_{c theta}(X) = c^d ExamNet_theta(X), measured at c = 2 on an input of shape
+    (1, 3, 32, 32).
 
     Doubling (and halving back) every weight is exact in float32, so f_{2 theta} must be exactly
     2^d f_theta entry by entry (up to the ordinary 1e-4 tolerance): d is read off the ratio of
@@ -532,15 +706,17 @@ def measured_weight_degree() -> int:
 
 @QUESTION.check("q6_weight_degree_tests", points=1.0)
 def weight_degree_is_the_measured_one(student, rng):
-    """`WEIGHT_DEGREE` is the d with f_{c theta} = c^d f_theta for the exam's Net, as measured on it (c = 2)."""
+    """`WEIGHT_DEGREE` is the d with f_{c theta} = c^d f_theta for the exam's Net, as measured on it
+    (c = 2)."""
     value = student.value("WEIGHT_DEGREE")
     if type(value) is not int:
         raise Fail(f"`WEIGHT_DEGREE` should be an int, got {type(value).__name__} {value!r}")
     degree = measured_weight_degree()
     if value != degree:
         raise Fail(
-            f"`WEIGHT_DEGREE` = {value}, but scaling every weight of the exam's Net by c multiplies "
-            f"its output by c^{degree}, not c^{value} (count every layer that is linear in its own weights)"
+            f"`WEIGHT_DEGREE` = {value}, but scaling every weight of the exam's Net by c "
+            f"multiplies its output by c^{degree}, not c^{value} (count every layer that is "
+            "linear in its own weights)"
         )
 
 
@@ -567,14 +743,20 @@ LAYER_DEGREES = [
     LayerDegree("MaxPool2d(2)", "max_pool", 1, "a >= 0 keeps the order, so the max scales"),
     LayerDegree("AvgPool2d(2)", "avg_pool", 1, "a mean is linear"),
     LayerDegree("Conv2d(bias=False)", "bias_free_conv", 1, "a convolution without bias is linear"),
-    LayerDegree("Conv2d(bias=True)", "conv_with_bias", None,
-                "W(ax) + b != a (Wx + b) unless b = 0"),
+    LayerDegree(
+        "Conv2d(bias=True)", "conv_with_bias", None, "W(ax) + b != a (Wx + b) unless b = 0"
+    ),
     LayerDegree("Linear(bias=False)", "bias_free_linear", 1, "x -> Wx is linear"),
     LayerDegree("Flatten", "flatten", 1, "a reshape only moves entries"),
-    LayerDegree("Dropout(fixed mask)", "dropout_with_a_fixed_mask", 1,
-                "x -> m * x / (1 - p) is linear"),
-    LayerDegree("BatchNorm2d(eval, running_mean != 0)", "batchnorm_with_a_running_mean", None,
-                "(x - mean) / sqrt(var + eps) subtracts a constant"),
+    LayerDegree(
+        "Dropout(fixed mask)", "dropout_with_a_fixed_mask", 1, "x -> m * x / (1 - p) is linear"
+    ),
+    LayerDegree(
+        "BatchNorm2d(eval, running_mean != 0)",
+        "batchnorm_with_a_running_mean",
+        None,
+        "(x - mean) / sqrt(var + eps) subtracts a constant",
+    ),
     LayerDegree("x * x", "square", 2, "(ax)(ax) = a^2 x x"),
     LayerDegree("ReLU(x)**2", "squared_relu", 2, "ReLU(ax)^2 = a^2 ReLU(x)^2"),
 ]
@@ -584,8 +766,10 @@ LAYERS = [layer.name for layer in LAYER_DEGREES]
 def student_layer_degrees(student) -> dict:
     value = student.value("LAYER_DEGREES")
     if not isinstance(value, dict):
-        raise Fail("`LAYER_DEGREES` should be a dict over the names in LAYERS, got a "
-                   f"{type(value).__name__}")
+        raise Fail(
+            "`LAYER_DEGREES` should be a dict over the names in LAYERS, got a "
+            f"{type(value).__name__}"
+        )
     return value
 
 
@@ -599,12 +783,16 @@ def _layer_degree_check(layer: LayerDegree):
         if got is not None and type(got) is not int:
             raise Fail(f"{entry} should be an int or None, got {type(got).__name__} {got!r}")
         if got != layer.degree:
-            truth = "not positive homogeneous" if layer.degree is None else f"of degree {layer.degree}"
+            truth = (
+                "not positive homogeneous" if layer.degree is None else f"of degree {layer.degree}"
+            )
             raise Fail(f"{entry} = {got}, but {layer.name} is {truth}: {layer.why}")
 
     check.__name__ = f"degree_of_{layer.check}"
-    check.__doc__ = (f"`LAYER_DEGREES[{layer.name!r}]` is the degree d with layer(ax) = a^d layer(x) "
-                     "for a >= 0, or None.")
+    check.__doc__ = (
+        f"`LAYER_DEGREES[{layer.name!r}]` is the degree d with layer(ax) = a^d layer(x) "
+        "for a >= 0, or None."
+    )
     return check
 
 
@@ -644,12 +832,16 @@ def negative_alpha_breaks_the_identity(student, rng):
         net = exam_net(seed)
         with torch.no_grad():
             scaled_input, scaled_output = net(alpha * x), alpha * net(x)
-        what = (f"the exam's network (eval mode, weights drawn from seed {seed}) at alpha = {alpha:g} "
-                "and your x")
+        what = (
+            f"the exam's network (eval mode, weights drawn from seed {seed}) at alpha = {alpha:g} "
+            "and your x"
+        )
         numeric.expect_finite(scaled_input, f"{what}: f(alpha x)")
         numeric.expect_finite(scaled_output, f"{what}: alpha f(x)")
         gap = float((scaled_input - scaled_output).abs().max())
         size = max(float(scaled_input.abs().max()), float(scaled_output.abs().max()))
         if not gap > COUNTEREXAMPLE_MARGIN * size:
-            raise Fail(f"{what}: f(alpha x) and alpha f(x) differ by {gap:.3g}, less than 1% of "
-                       f"their size {size:.3g}: not a counterexample")
+            raise Fail(
+                f"{what}: f(alpha x) and alpha f(x) differ by {gap:.3g}, less than 1% of "
+                f"their size {size:.3g}: not a counterexample"
+            )

@@ -40,7 +40,9 @@ def probe(function):
 def answer(name):
     """The student's global called ``name``."""
     if name not in NAMESPACE:
-        raise MissingAnswer(f"`{name}` is not defined: run its answer cell, and keep the name given in the question")
+        raise MissingAnswer(
+            f"`{name}` is not defined: run its answer cell, and keep the name given in the question"
+        )
     return NAMESPACE[name]
 
 
@@ -110,7 +112,7 @@ def _decode_tree(node, tensors):
         return node
     if len(node) != 1:
         raise ValueError("malformed message: tagged value expected")
-    (tag, body), = node.items()
+    ((tag, body),) = node.items()
     if tag == "__tensor__":
         if body not in tensors:
             raise ValueError("malformed message: unknown tensor")
@@ -136,8 +138,10 @@ def _decode_tree(node, tensors):
     if tag == "__tuple__":
         return tuple(_decode_tree(item, tensors) for item in body)
     if tag == "__dict__":
-        if not all(isinstance(item, list) and len(item) == 2 and type(item[0]) in (str, int)
-                   for item in body):
+        if not all(
+            isinstance(item, list) and len(item) == 2 and type(item[0]) in (str, int)
+            for item in body
+        ):
             raise ValueError("malformed dictionary")
         return {key: _decode_tree(item, tensors) for key, item in body}
 

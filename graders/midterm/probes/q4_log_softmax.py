@@ -1,4 +1,5 @@
-"""Question 4 probes: run the student's ``log_softmax`` while watching for the functions it may not use.
+"""Question 4 probes: run the student's ``log_softmax`` while watching for the functions it may not
+use.
 
 Runs inside the student's kernel, in the runtime's namespace (see runtime.py). It holds no
 reference answer and no check: it reports what the student's code returned and which banned
@@ -43,11 +44,22 @@ from torch.overrides import TorchFunctionMode, _get_current_function_mode_stack
 from torch.utils._python_dispatch import TorchDispatchMode, _get_current_dispatch_mode_stack
 
 #: Names of the banned torch functions, tensor methods and ATen kernels.
-BANNED_NAMES = frozenset({
-    "log_softmax", "softmax", "logsumexp", "_log_softmax", "_softmax", "_safe_softmax",
-    "special_log_softmax", "special_softmax", "special_logsumexp", "logcumsumexp", "_logcumsumexp",
-    "softmin",
-})
+BANNED_NAMES = frozenset(
+    {
+        "log_softmax",
+        "softmax",
+        "logsumexp",
+        "_log_softmax",
+        "_softmax",
+        "_safe_softmax",
+        "special_log_softmax",
+        "special_softmax",
+        "special_logsumexp",
+        "logcumsumexp",
+        "_logcumsumexp",
+        "softmin",
+    }
+)
 #: Modules none of whose functions may be used.
 BANNED_MODULES = ("torch.nn.functional", "scipy")
 
@@ -76,9 +88,19 @@ _STARTERS = {
         ("_thread.start_new_thread", _thread.start_new_thread),
         ("_thread.start_new_thread", getattr(threading, "_start_new_thread", None)),
         ("_thread.start_joinable_thread", getattr(_thread, "start_joinable_thread", None)),
-        *[(f"os.{name}", getattr(os, name, None)) for name in (
-            "fork", "forkpty", "posix_spawn", "posix_spawnp", "system", "execv", "execve", "popen",
-        )],
+        *[
+            (f"os.{name}", getattr(os, name, None))
+            for name in (
+                "fork",
+                "forkpty",
+                "posix_spawn",
+                "posix_spawnp",
+                "system",
+                "execv",
+                "execve",
+                "popen",
+            )
+        ],
     ]
     if function is not None
 }
@@ -139,7 +161,8 @@ class _KernelWatch(TorchDispatchMode):
 
 
 class Watch:
-    """``with Watch() as watch: ...``; then ``watch.names`` lists the banned calls seen, first first."""
+    """``with Watch() as watch: ...``; then ``watch.names`` lists the banned calls seen, first
+    first."""
 
     def __init__(self):
         self.names = []
@@ -163,8 +186,9 @@ class Watch:
 
     def record_notebook_threads(self) -> None:
         for name in _notebook_threads():
-            self.record(f"a thread of your notebook ({name}) running beside it (the grader cannot "
-                        "watch it)")
+            self.record(
+                f"a thread of your notebook ({name}) running beside it (the grader cannot watch it)"
+            )
 
     def __enter__(self):
         self.record_notebook_threads()
@@ -193,12 +217,17 @@ class Watch:
 
 def _type_name(value) -> str:
     kind = type(value)
-    return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+    return (
+        kind.__qualname__
+        if kind.__module__ == "builtins"
+        else f"{kind.__module__}.{kind.__qualname__}"
+    )
 
 
 @probe
 def watched_log_softmax(z, repeat=1, **kwargs):
-    """log_softmax(z, **kwargs), applied ``repeat`` times (each output fed back in), under the watch.
+    """log_softmax(z, **kwargs), applied ``repeat`` times (each output fed back in), under the
+    watch.
 
     Each output is copied as soon as it is returned, so an answer that works in place cannot
     make two outputs the same tensor.
@@ -242,7 +271,8 @@ def _closure(function) -> dict:
 
 
 def _banned_object(value):
-    """What a banned module or function is called (``torch.nn.functional``, ``torch.softmax``), or None."""
+    """What a banned module or function is called (``torch.nn.functional``, ``torch.softmax``), or
+    None."""
     if isinstance(value, types.ModuleType):
         return value.__name__ if _in_banned_module(value.__name__) else None
     if isinstance(value, functools.partial):
@@ -253,7 +283,8 @@ def _banned_object(value):
 
 
 def _scan(function, found: list, visited: set) -> None:
-    """Add to ``found`` each banned thing ``function``'s code refers to; follow the student's helpers."""
+    """Add to ``found`` each banned thing ``function``'s code refers to; follow the student's
+    helpers."""
     if function in visited:
         return
     visited.add(function)
@@ -263,12 +294,18 @@ def _scan(function, found: list, visited: set) -> None:
         for instruction in dis.get_instructions(code):
             name, line = instruction.argval, instruction.positions.lineno
             place = f"in `{where}`, line {line} of its cell"
-            if instruction.opname in _ATTRIBUTE_OPS and (name in BANNED_NAMES or name == "functional"):
+            if instruction.opname in _ATTRIBUTE_OPS and (
+                name in BANNED_NAMES or name == "functional"
+            ):
                 found.append(f"`.{name}` ({place})")
             elif instruction.opname == "IMPORT_NAME" and _in_banned_module(name):
                 found.append(f"`import {name}` ({place})")
             elif instruction.opname in _NAME_OPS:
-                scope = closure if instruction.opname != "LOAD_GLOBAL" and name in closure else function.__globals__
+                scope = (
+                    closure
+                    if instruction.opname != "LOAD_GLOBAL" and name in closure
+                    else function.__globals__
+                )
                 if name not in scope:
                     continue
                 target = scope[name]

@@ -11,8 +11,12 @@ def _conv(spec):
 
     k_h, k_w = spec["kernel_size"]
     return torch.nn.Conv2d(
-        spec["c_in"], spec["c_out"], (k_h, k_w), padding=((k_h - 1) // 2, (k_w - 1) // 2),
-        bias=spec["bias"], dtype=getattr(torch, spec["dtype"]),
+        spec["c_in"],
+        spec["c_out"],
+        (k_h, k_w),
+        padding=((k_h - 1) // 2, (k_w - 1) // 2),
+        bias=spec["bias"],
+        dtype=getattr(torch, spec["dtype"]),
     )
 
 
@@ -35,7 +39,13 @@ def lecun_init(spec, seed, inputs=None):
         "weight": conv.weight.detach() if isinstance(conv.weight, torch.Tensor) else None,
         "bias": conv.bias.detach() if isinstance(conv.bias, torch.Tensor) else conv.bias,
         "weight_is_parameter": isinstance(conv.weight, torch.nn.Parameter),
-        "settings": [list(conv.stride), list(conv.padding), list(conv.dilation), conv.groups, conv.padding_mode],
+        "settings": [
+            list(conv.stride),
+            list(conv.padding),
+            list(conv.dilation),
+            conv.groups,
+            conv.padding_mode,
+        ],
     }
     if inputs is not None:
         with torch.no_grad():
@@ -45,7 +55,8 @@ def lecun_init(spec, seed, inputs=None):
 
 @probe
 def second_moment_expressions(cases):
-    """The student's ``output_second_moment`` on the setup cell's symbols, for each (k, position)."""
+    """The student's ``output_second_moment`` on the setup cell's symbols, for each (k,
+    position)."""
     import sympy
 
     symbols = (

@@ -22,7 +22,8 @@ from torch import nn
 
 
 def fill_deterministically(module, seed):
-    """Overwrite every floating tensor of ``module.state_dict()`` from (seed, its position, its shape).
+    """Overwrite every floating tensor of ``module.state_dict()`` from (seed, its position, its
+    shape).
 
     The i-th tensor gets N(0, 2 / fan_in) entries (He's scale: ReLU activations stay O(1) through
     13 layers), fan_in = numel / shape[0], from a generator seeded by a stable hash. Keyed by
@@ -34,9 +35,13 @@ def fill_deterministically(module, seed):
             if not tensor.is_floating_point():
                 continue
             shape = tuple(tensor.shape)
-            generator = torch.Generator().manual_seed(zlib.crc32(f"{seed}:{index}:{shape}".encode()))
+            generator = torch.Generator().manual_seed(
+                zlib.crc32(f"{seed}:{index}:{shape}".encode())
+            )
             fan_in = max(tensor.numel() // shape[0], 1) if shape else 1
-            values = torch.empty(shape, dtype=torch.float32).normal_(0.0, math.sqrt(2.0 / fan_in), generator=generator)
+            values = torch.empty(shape, dtype=torch.float32).normal_(
+                0.0, math.sqrt(2.0 / fan_in), generator=generator
+            )
             tensor.copy_(values)
     return module
 
@@ -59,7 +64,9 @@ def q6_net_layout(seed):
     """The state_dict of ``Net()`` as [key, shape] pairs, and the submodules that carry a bias."""
     net = _student_net(seed)
     keys = [[key, list(tensor.shape)] for key, tensor in net.state_dict().items()]
-    biased = [name for name, module in net.named_modules() if getattr(module, "bias", None) is not None]
+    biased = [
+        name for name, module in net.named_modules() if getattr(module, "bias", None) is not None
+    ]
     return {"keys": keys, "biased": biased}
 
 
@@ -145,6 +152,7 @@ class Model(nn.Module):
 
 def _remote(address, index, kind):
     """The zoo's function ``index`` as a plain function or as a ``Model``."""
+
     def f(x):
         return _evaluate_remotely(address, index, x)
 
