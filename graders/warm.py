@@ -53,7 +53,6 @@ class Template:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
-        self.started = monotonic()
         self.import_seconds: float | None = None
         self.exits: dict[int, int] = {}
         self._inbox: list[dict] = []
