@@ -20,9 +20,11 @@ import shutil
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from coursepack import lean_imports  # noqa: F401, I001 (before nbgrader)
 
 from nbgrader.coursedir import CourseDirectory
 
@@ -34,6 +36,7 @@ from coursepack.grade_submission import (
     read_record,
     submitted_folder,
 )
+from graders.sandbox import Sandbox, share_venv_view
 
 
 @dataclass
@@ -92,7 +95,8 @@ def main(argv: list[str] | None = None) -> Summary:
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     if not (root / "nbgrader_config.py").exists():
         sys.exit(f"{root} has no nbgrader_config.py: run this from the course root")
-    coursedir = CourseDirectory(config=course_config(root, args.db_url))
+    config = course_config(root, args.db_url)
+    coursedir = CourseDirectory(config=config)
     db_url, course_id = coursedir.db_url, coursedir.course_id
     gradebook_lock.install()
     reports = root / "reports" / args.assignment
@@ -117,9 +121,12 @@ def main(argv: list[str] | None = None) -> Summary:
     )
 
     grading_started = time.monotonic()
+    class_report.preload_checks(root, args.assignment)
     if todo:
         try:
-            with dask_client(args.scheduler, min(args.workers, len(todo))) as client:
+            with dask_client(
+                args.scheduler, min(args.workers, len(todo)), Sandbox(config=config).enabled
+            ) as client:
                 summary.outcomes.update(
                     grade_all(
                         client,
@@ -222,9 +229,9 @@ class ByValue:
 
 
 @contextmanager
-def dask_client(scheduler: str | None, workers: int):
+def dask_client(scheduler: str | None, workers: int, sandboxed: bool):
     """A client of the given scheduler, or of a local cluster of single-threaded worker
-    processes."""
+    processes (sharing one view of the venv for their sandboxes, if ``sandboxed``)."""
     import dask
     from distributed import Client, LocalCluster
 
@@ -236,18 +243,20 @@ def dask_client(scheduler: str | None, workers: int):
     # only if a core is left idle for that; the local workers inherit this environment.
     os.environ[PREFETCH_VARIABLE] = "1" if workers < (os.cpu_count() or 1) else "0"
     # A submission whose grading kills its worker process is reported, not retried on the others.
-    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
-        with (
-            LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            ) as cluster,
-            Client(cluster) as client,
-        ):
-            yield client
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        share_venv_view() if sandboxed else nullcontext(lambda: None) as view_built,
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        view_built()
+        yield client
 
 
 def grade_all(
@@ -265,6 +274,8 @@ def grade_all(
     from tqdm import tqdm
 
     task = ByValue(worker_task.grade)
+    # Tasks start in the order submitted: each worker's last one has no next to prefetch for.
+    last_ones = len(students) - len(client.scheduler_info()["workers"])
     futures = {
         client.submit(
             task,
@@ -273,11 +284,12 @@ def grade_all(
             student,
             db_url,
             str(log_dir),
+            index < last_ones,
             key=f"grade-{assignment}-{student}-{time.time_ns()}",
             pure=False,
             retries=0,
         ): student
-        for student in students
+        for index, student in enumerate(students)
     }
     outcomes = {}
     with tqdm(

@@ -9,9 +9,11 @@ and the function puts the course root on the path before importing the grading c
 import sys
 
 
-def grade(root: str, assignment: str, student: str, db_url: str | None, log_dir: str) -> dict:
+def grade(root: str, *arguments) -> dict:
+    """``grade_submission(root, *arguments)`` (see coursepack/grade_submission.py)."""
     if root not in sys.path:
         sys.path.insert(0, root)
+    from coursepack import lean_imports  # noqa: F401 (before nbgrader)
     from coursepack.grade_submission import grade_submission
 
-    return grade_submission(root, assignment, student, db_url, log_dir)
+    return grade_submission(root, *arguments)

@@ -45,6 +45,7 @@ WARM_IMPORTS = (
 )
 PR_SET_DUMPABLE = 4
 REAP_INTERVAL = 0.1  # seconds between checks for ended kernels
+KILL_WAIT = 1.0  # seconds a kill waits for the kernel to end
 
 
 def main() -> None:
@@ -97,13 +98,10 @@ def serve(requests: int, replies: int, environment: dict) -> None:
         *lines, pending = pending.split(b"\n")
         for line in lines:
             request = json.loads(line)
-            send(
-                replies,
-                {
-                    **handle(request, kernels, (requests, replies), environment),
-                    "id": request.get("id"),
-                },
-            )
+            reply = handle(request, kernels, (requests, replies), environment)
+            for pid, status in _reap(kernels):  # a killed kernel's exit goes before the answer
+                send(replies, {"exited": pid, "status": status})
+            send(replies, {**reply, "id": request.get("id")})
 
 
 def handle(request: dict, kernels: set[int], pipe: tuple[int, int], environment: dict) -> dict:
@@ -118,6 +116,7 @@ def handle(request: dict, kernels: set[int], pipe: tuple[int, int], environment:
         pid = request["kill"]
         _signal_group(pid, signal.SIGKILL)
         _kill_all()
+        _await_exit(pid, kernels)
         return {"killed": pid}
     pid, signum = request["signal"]
     if pid in kernels:
@@ -182,6 +181,19 @@ def _reap(kernels: set[int]):
         if pid in kernels:
             kernels.discard(pid)
             yield pid, os.waitstatus_to_exitcode(status)
+
+
+def _await_exit(pid: int, kernels: set[int]) -> None:
+    """Wait (up to KILL_WAIT seconds) until a killed kernel has ended, without reaping it, so
+    that its exit is reported with the answer to the kill rather than a reap interval later."""
+    deadline = time.monotonic() + KILL_WAIT
+    while pid in kernels and time.monotonic() < deadline:
+        try:
+            if os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+                return
+        except ChildProcessError:
+            return
+        time.sleep(0.002)
 
 
 def _signal_group(pid: int, signum: int) -> None:

@@ -36,6 +36,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from contextlib import ExitStack, contextmanager
@@ -43,7 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Bool, Instance, Integer
+from traitlets import Any, Bool, DottedObjectName, Instance, Integer, Type
 from traitlets.config import LoggingConfigurable
 
 from graders import venv_view
@@ -68,6 +69,10 @@ SCRATCH_PREFIX = "nbgrader-sandbox-"
 LOCK_NAME = "lock"
 # seconds: a scratch folder without a lock this old is a leftover of an older grader
 LEFTOVER_AGE = 600
+# the venv view a parent grading process shares with the ones it starts (share_venv_view), and
+# the file beside it that says it is complete
+SHARED_VIEW_VARIABLE = "GRADERS_SHARED_VENV_VIEW"
+VIEW_READY = "venv-ready"
 
 
 class SandboxUnavailable(RuntimeError):
@@ -218,6 +223,8 @@ class Box:
     owner: tuple[int, int] | None  # (uid, gid) the kernel runs as, if not the grading user's
     # graders.warm.Template forking this box's kernels, or None: cold kernels
     template: object = None
+    # graders.warm.Standby: the kernel of the next notebook, forked ahead, or None
+    standby: object = None
     kernels: int = 0
 
     kernel_workdir = KERNEL_WORKDIR
@@ -271,6 +278,10 @@ class Box:
             connection_file=str(self.ipc_dir / f"kernel-{self.kernels}.json"),
             **kwargs,
         )
+        standby, self.standby = self.standby, None
+        if standby is not None and standby.usable(self.template):
+            manager.load_connection_info(standby.info)  # its sockets, its key
+            manager.standby = standby
         manager.kernel_spec.interrupt_mode = "message"
         return manager
 
@@ -395,22 +406,57 @@ def _locked_scratch():
 
 
 def _venv_source() -> str:
-    """What the sandbox binds as ``VENV``: this process's view of the venv (graders/venv_view.py),
-    kept until the process exits, or the venv itself where hard links cannot be made."""
+    """What the sandbox binds as ``VENV``: a view of the venv (graders/venv_view.py), the one
+    the process that started this one shares (``share_venv_view``) or this process's own, kept
+    until the process exits; or the venv itself where hard links cannot be made."""
     global _venv_view
     if _venv_view is None:
-        scratch_folder = ExitStack()
-        scratch = scratch_folder.enter_context(_locked_scratch())
-        atexit.register(scratch_folder.close)
+        shared = Path(os.environ.get(SHARED_VIEW_VARIABLE, "/nonexistent"))
+        _venv_view = shared if (shared.parent / VIEW_READY).exists() else _own_venv_view()
+    return str(_venv_view)
+
+
+def _own_venv_view() -> Path:
+    scratch_folder = ExitStack()
+    scratch = scratch_folder.enter_context(_locked_scratch())
+    atexit.register(scratch_folder.close)
+    try:
+        venv_view.build(Path(sys.prefix), scratch / "venv")
+        return scratch / "venv"
+    except OSError as error:
+        logging.getLogger("graders").warning(
+            "no view of the venv (%s): kernels can see its host path", error
+        )
+        return Path(sys.prefix)
+
+
+@contextmanager
+def share_venv_view():
+    """Build one view of the venv for the grading processes started inside this block (they
+    inherit its path through the environment) instead of one each: about 3 s of links each at
+    their start and 1 s to remove at their end. It is built in a thread, so that it overlaps
+    with their start; yields a function that waits for it, to call before they start kernels.
+    A view that failed is not marked ready, and each process builds its own. It is removed in a
+    thread too, while this process goes on (the interpreter waits for it before exiting)."""
+    scratch_folder = ExitStack()
+    scratch = scratch_folder.enter_context(_locked_scratch())
+
+    def build() -> None:
         try:
             venv_view.build(Path(sys.prefix), scratch / "venv")
-            _venv_view = scratch / "venv"
+            (scratch / VIEW_READY).touch()
         except OSError as error:
-            logging.getLogger("graders").warning(
-                "no view of the venv (%s): kernels can see its host path", error
-            )
-            _venv_view = Path(sys.prefix)
-    return str(_venv_view)
+            logging.getLogger("graders").warning("no shared view of the venv (%s)", error)
+
+    builder = threading.Thread(target=build, name="venv-view")
+    builder.start()
+    os.environ[SHARED_VIEW_VARIABLE] = str(scratch / "venv")
+    try:
+        yield builder.join
+    finally:
+        del os.environ[SHARED_VIEW_VARIABLE]
+        builder.join()
+        threading.Thread(target=scratch_folder.close, name="venv-view-removal").start()
 
 
 _venv_view: Path | None = None
@@ -470,6 +516,9 @@ class SandboxedKernelManager(AsyncKernelManager):
     template when it has one (graders/warm.py), else started cold in a sandbox of its own."""
 
     box = Instance(Box)
+    standby = Any(None, help="graders.warm.Standby: a kernel already forked for this manager")
+    client_class = DottedObjectName("graders.core.kernel.QuickReadyClient")
+    client_factory = Type(klass="graders.core.kernel.QuickReadyClient")
 
     async def _async_pre_start_kernel(self, **kw):
         if self.provisioner is None and self.box.template is not None:

@@ -13,6 +13,7 @@ their outputs are the grader's own verdict.
 
 import base64
 import binascii
+import functools
 import html
 import re
 from urllib.parse import urlsplit
@@ -112,6 +113,13 @@ def active_parts(rendered: str) -> list[str]:
     return found
 
 
+@functools.lru_cache(maxsize=4096)
+def _renders_inert(text: str) -> bool:
+    """Whether ``text`` (no attachments) renders inert; cached, as a class's notebooks repeat
+    the same Markdown (the assignment's own text) over and over."""
+    return not active_parts(render_markdown(text, {}))
+
+
 def render_markdown(text: str, attachments: dict) -> str:
     """``text`` rendered as nbconvert's HTML exporter renders a Markdown cell (an attachment
     missing stops that exporter too: counted as active, since the page would not render)."""
@@ -128,7 +136,11 @@ def inert_markdown(text: str, attachments: dict | None = None) -> str:
     Cleaning the text itself would escape every ``<`` of an honest proof's maths (``$0 < \\beta$``),
     so a text whose rendering holds anything active is fenced off as a code block instead:
     still readable for manual grading, never rendered."""
-    if not active_parts(render_markdown(text, attachments or {})):
+    if attachments:
+        inert = not active_parts(render_markdown(text, attachments))
+    else:
+        inert = _renders_inert(text)
+    if inert:
         return text
     fence = "~" * max(3, 1 + max((len(run) for run in re.findall(r"~+", text)), default=0))
     return f"{QUARANTINE_NOTE}\n\n{fence}text\n{text}\n{fence}\n"

@@ -4,6 +4,7 @@ Each case runs with children forked by the SymPy-only fork server (graders/core/
 the default) and forked from this process (its fallback).
 """
 
+import functools
 import os
 
 import pytest
@@ -64,3 +65,23 @@ def test_a_dead_fork_server_is_replaced():
     first.process.wait()
     assert limits.time_limited(lambda: 6 * 7, 5) == 42
     assert forkserver.server() is not first
+
+
+def torch_is_mapped(pid: int) -> bool:
+    with open(f"/proc/{pid}/maps") as maps:
+        return "libtorch" in maps.read()
+
+
+def test_a_question_modules_function_does_not_bring_torch_into_the_fork_server(monkeypatch):
+    """A question's helpers go to the server by value: by reference the server would import the
+    question's module, and torch with it (graders.core.forkserver._send_assignments_by_value)."""
+    from graders.midterm import q4_log_softmax  # imports torch here
+
+    monkeypatch.setattr(limits, "USE_FORK_SERVER", True)
+    x = sp.Symbol("x")
+    comparisons = [(sp.exp(x), sp.exp(x), "exp", "the same")]
+    mismatch = limits.time_limited(
+        functools.partial(q4_log_softmax._first_mismatch, comparisons, [{x: 0.5}]), 5
+    )
+    assert mismatch is None
+    assert not torch_is_mapped(forkserver.server().process.pid)

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -15,7 +16,15 @@ import pytest
 
 from coursepack import example_class
 from coursepack.course import BIN
-from graders.sandbox import LEFTOVER_AGE, LOCK_NAME, SCRATCH_PREFIX, Sandbox
+from graders.sandbox import (
+    LEFTOVER_AGE,
+    LOCK_NAME,
+    SCRATCH_PREFIX,
+    SHARED_VIEW_VARIABLE,
+    VIEW_READY,
+    Sandbox,
+    share_venv_view,
+)
 from tests.q1_course import q1_course
 
 TMP = Path(tempfile.gettempdir())
@@ -123,3 +132,32 @@ def test_special_files_never_reach_the_scratch_copy(tmp_path):
         assert copied == ["hardlink.txt", "nested", "nested/data.csv", "q1_ema.ipynb"]
         assert not any(p.is_symlink() for p in box.workdir.rglob("*"))
         assert os.stat(box.workdir / "hardlink.txt").st_nlink == 1
+
+
+VENV_SOURCE = "from graders import sandbox; print(sandbox._venv_source())"
+
+
+def test_processes_started_under_a_shared_venv_view_bind_it_and_it_is_removed_after():
+    """grade_class builds one view of the venv for its workers (graders/sandbox.py
+    share_venv_view): a process started inside the block binds that view instead of building
+    its own; a view that is not complete is not used; the view is gone after the block."""
+    with share_venv_view() as view_built:
+        shared = Path(os.environ[SHARED_VIEW_VARIABLE])
+        view_built()
+        assert (shared / "bin" / "python").exists() and (shared / "lib").is_dir()
+        child = subprocess.run(
+            [sys.executable, "-c", VENV_SOURCE], capture_output=True, text=True, check=True
+        )
+        assert child.stdout.strip() == str(shared)
+        (shared.parent / VIEW_READY).unlink()  # as if its build had failed
+        child = subprocess.run(
+            [sys.executable, "-c", VENV_SOURCE], capture_output=True, text=True, check=True
+        )
+        own = Path(child.stdout.strip())
+        assert own != shared and own.name == "venv" and own.parent.name.startswith(SCRATCH_PREFIX)
+        assert not own.exists()  # the child removed its own view when it exited
+    assert SHARED_VIEW_VARIABLE not in os.environ
+    for thread in threading.enumerate():
+        if thread.name == "venv-view-removal":
+            thread.join()
+    assert not shared.parent.exists()

@@ -9,12 +9,14 @@ run through nbgrader on this same warm path, since it is the default.
 import asyncio
 import json
 import logging
+import signal
 import textwrap
 import time
 
 import pytest
 
 from graders import warm
+from graders.core.kernel import QuickReadyClient
 from graders.sandbox import Sandbox
 
 
@@ -269,3 +271,86 @@ def test_prefetch_only_when_this_process_grades_another_submission_after(monkeyp
     assert follows("alice") and not follows("bob")
     monkeypatch.setattr(warm.SANDBOXES, "more_follow", True)  # a grade_class worker
     assert follows("bob")
+
+
+def test_a_killed_kernel_is_known_ended_when_the_kill_is_answered(alice, sandboxes):
+    """A notebook's kernel is killed, not asked to shut down (TrustedExecute.shutdown_kernel),
+    and the template reports its end with the answer to the kill, not a reap interval later."""
+    box, _ = sandboxes.box_for(Sandbox(), alice, "killed", more_follow=False)
+
+    async def session():
+        km = box.kernel_manager(kernel_name="python3")
+        await km.start_kernel()
+        kc = km.client()
+        assert isinstance(kc, QuickReadyClient)
+        kc.start_channels()
+        await kc.wait_for_ready(timeout=60)
+        kc.stop_channels()
+        pid = km.provisioner.pid
+        box.template.kill(pid)
+        assert box.template.exits.get(pid) == -signal.SIGKILL
+        await km.shutdown_kernel(now=True)
+        assert not await km.is_alive()
+
+    asyncio.run(session())
+
+
+def test_the_first_box_starts_before_its_submission_is_known(tmp_path):
+    """A grading process starts its first template before it imports nbgrader and the graders
+    (coursepack/grade_submission.py, TrustedExecute.preprocess); the first submission gets it."""
+    pool = warm.WarmSandboxes()
+    try:
+        pool.start_first(Sandbox())
+        started = pool.spare
+        assert started is not None and started.box.template is not None
+        box, _ = pool.box_for(Sandbox(), submission(tmp_path, "bob"), "nb", more_follow=False)
+        assert box is started.box and pool.spare is None
+        assert (box.workdir / "answer.txt").read_text() == "bob"
+        pool.start_first(Sandbox())  # a submission is being graded: nothing more starts
+        assert pool.spare is None
+        assert run_in_kernel(box, "print(open('answer.txt').read())").strip() == "bob"
+    finally:
+        pool.close()
+
+
+def test_the_next_notebooks_kernel_forked_ahead_is_adopted(alice, sandboxes):
+    """``fork_standby`` forks the next notebook's kernel once a notebook's kernel is gone; the
+    next kernel manager of the box runs its cells in that very process, a fresh one."""
+    box, _ = sandboxes.box_for(Sandbox(), alice, "before-standby", more_follow=False)
+    run_in_kernel(box, "planted = 1")
+    warm.fork_standby(box)
+    standby = box.standby
+    assert standby is not None and standby.usable(box.template)
+    box, _ = sandboxes.box_for(Sandbox(), alice, "in-standby", more_follow=False)
+    out = json.loads(
+        run_in_kernel(
+            box, "import os, json; print(json.dumps([os.getpid(), 'planted' in globals()]))"
+        )
+    )
+    assert box.standby is None and out == [standby.pid, False]
+
+
+def test_a_standby_that_died_is_replaced_by_a_fresh_fork(alice, sandboxes):
+    box, _ = sandboxes.box_for(Sandbox(), alice, "standby-dies", more_follow=False)
+    warm.fork_standby(box)
+    standby = box.standby
+    box.template.kill(standby.pid)
+    assert not standby.usable(box.template)
+    out = run_in_kernel(box, "import os; print(os.getpid())")
+    assert int(out) != standby.pid
+
+
+def test_a_kernel_is_forked_ahead_only_when_another_notebook_of_the_submission_follows():
+    """nbgrader's converter lists the notebooks of the submission it grades, in order."""
+    from types import SimpleNamespace
+
+    from graders.plugin import _more_notebooks_follow
+
+    converter = SimpleNamespace(
+        notebooks=[f"/course/submitted/bob/midterm/{n}.ipynb" for n in ("q1_ema", "q2_kl")]
+    )
+    preprocessor = SimpleNamespace(parent=SimpleNamespace(parent=converter))
+    assert _more_notebooks_follow(preprocessor, {"unique_key": "q1_ema"})
+    assert not _more_notebooks_follow(preprocessor, {"unique_key": "q2_kl"})
+    alone = SimpleNamespace(parent=None)  # run outside a converter: no standby
+    assert not _more_notebooks_follow(alone, {"unique_key": "q1_ema"})

@@ -9,6 +9,7 @@ stays as LaTeX. The MathML's text is entity-escaped so the Markdown renderer tha
 cannot read ``*``, ``_`` or ``$`` in it as Markdown.
 """
 
+import functools
 import html
 import re
 
@@ -90,8 +91,10 @@ MATHML_ATTRIBUTES = [
 ]
 
 
+@functools.lru_cache(maxsize=8192)
 def to_mathml(latex_with_delimiters: str) -> str:
-    """MathML for one ``$...$``-delimited formula, or the formula unchanged if it cannot be read."""
+    """MathML for one ``$...$``-delimited formula, or the formula unchanged if it cannot be read
+    (cached: a class's feedback repeats the assignment's own formulas in every notebook)."""
     block = latex_with_delimiters.startswith(("$$", "\\["))
     latex = (
         latex_with_delimiters[2:-2]
