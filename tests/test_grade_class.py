@@ -449,3 +449,36 @@ def test_collects_an_lms_zip_and_grades_on_an_existing_cluster(
         for student in ("reference", "wrong-ema")
     }
     assert pids <= worker_pids, "graded by the external cluster's worker processes"
+
+
+def in_a_fresh_process(code: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def test_the_report_checks_are_imported_while_the_class_is_graded():
+    """grade_class starts importing the question modules the report reads in a thread, before
+    its workers grade (coursepack/class_report.py ``preload_checks``)."""
+    loaded = in_a_fresh_process(
+        "import sys; from pathlib import Path; from coursepack import class_report\n"
+        "class_report.preload_checks(Path('.'), 'midterm').join()\n"
+        "print(sorted(m for m in sys.modules if m.startswith('graders.midterm.q')))"
+    )
+    notebooks = sorted(p.stem for p in (ROOT / "release" / ASSIGNMENT).glob("*.ipynb"))
+    assert loaded == str([f"graders.midterm.{notebook}" for notebook in notebooks])
+
+
+def test_the_batch_processes_validate_notebooks_without_jsonschemas_iri_grammar():
+    """coursepack/lean_imports.py keeps rfc3987_syntax (a Lark grammar built at import) out of
+    grade_class and its workers; nbformat still validates, and still refuses a broken notebook."""
+    verdicts = in_a_fresh_process(
+        "import sys; from coursepack import lean_imports; import nbformat\n"
+        f"nb = nbformat.read({str(ROOT / 'release' / ASSIGNMENT / 'q1_ema.ipynb')!r}, 4)\n"
+        "nbformat.validate(nb)\n"
+        "nb.cells[0]['cell_type'] = 'nonsense'\n"
+        "try:\n    nbformat.validate(nb)\nexcept nbformat.ValidationError:\n    print('refused')\n"
+        "print(sys.modules.get('rfc3987_syntax', 'absent'))"
+    )
+    assert verdicts.splitlines() == ["refused", "None"]
