@@ -185,7 +185,7 @@ def preload_checks(root: Path, assignment: str) -> threading.Thread:
             except Exception:  # noqa: BLE001 (raised again where the report needs it)
                 continue
 
-    thread = threading.Thread(target=load, name="report-checks", daemon=True)
+    thread = threading.Thread(target=load, name="report-checks")  # not cut off at exit
     thread.start()
     return thread
 
