@@ -142,9 +142,7 @@ def _start_first_sandbox(config: Config) -> None:
     from graders import warm
     from graders.sandbox import Sandbox
 
-    sandbox = Sandbox(config=config)
-    if sandbox.enabled and sandbox.warm_kernels:
-        warm.SANDBOXES.start_first(sandbox)
+    warm.SANDBOXES.start_first(Sandbox(config=config))
 
 
 def _run_nbgrader(config: Config, assignment: str, student: str, more_follow: bool) -> None:

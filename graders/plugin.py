@@ -91,8 +91,7 @@ class TrustedExecute(Execute):
 
     def preprocess(self, nb, resources, km=None):
         sandbox = Sandbox(parent=self)
-        if sandbox.enabled and sandbox.warm_kernels:
-            warm.SANDBOXES.start_first(sandbox)
+        warm.SANDBOXES.start_first(sandbox)
         question = load_question(resources["unique_key"], resources["nbgrader"]["assignment"])
         submission = Path(resources["metadata"]["path"])  # autograded/<student>/<assignment>
         submitted = submission.parents[2] / "submitted" / submission.parent.name / submission.name
@@ -146,7 +145,7 @@ class TrustedExecute(Execute):
     def _box(self, sandbox: Sandbox, submission: Path, resources, timing: "Timing"):
         """The sandbox this notebook's kernel runs in: its submission's warm box (kept for the
         submission's next notebook, see graders/warm.py), or a cold one of its own."""
-        if sandbox.enabled and sandbox.warm_kernels:
+        if sandbox.warm:
             sandbox.check()
             more = sandbox.prefetch and _more_submissions_follow(self, resources)
             box, _ = warm.SANDBOXES.box_for(sandbox, submission, resources["unique_key"], more)

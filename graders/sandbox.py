@@ -141,6 +141,11 @@ class Sandbox(LoggingConfigurable):
 
     _checked = False
 
+    @property
+    def warm(self) -> bool:
+        """Kernels are forked from a submission's warm template (graders/warm.py)."""
+        return self.enabled and self.warm_kernels
+
     def check(self) -> None:
         """Raise ``SandboxUnavailable`` unless a trivial command runs in the sandbox here."""
         if Sandbox._checked:

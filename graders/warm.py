@@ -345,8 +345,9 @@ class WarmSandboxes:
     def start_first(self, sandbox: "sandboxes.Sandbox") -> None:
         """Start a box and its template now, before this process's first submission needs it:
         its imports then run (in the sandbox, on another core) while the grader imports its own
-        (nbgrader, the question's module) instead of after."""
-        if self.current is None and self.spare is None:
+        (nbgrader, the question's module) instead of after. Nothing starts where kernels are
+        not warm (``c.Sandbox.enabled`` or ``warm_kernels`` off) or a box already exists."""
+        if sandbox.warm and self.current is None and self.spare is None:
             sandbox.check()
             self.spare = WarmBox(sandbox)
 
