@@ -31,8 +31,8 @@ from nbgrader.preprocessors import Execute
 from traitlets import Enum, Integer
 
 from graders.core.checks import CellResult, feedback_text
-from graders.core.kernel import KernelTransport
-from graders.core.submission import KernelDied, Submission, probe_source
+from graders.core.kernel import GAVE_UP, KernelTransport
+from graders.core.submission import KernelGaveUp, Submission, probe_source
 from graders import warm
 from graders.sandbox import Sandbox
 from graders.submission_files import special_entries
@@ -130,8 +130,9 @@ class TrustedExecute(Execute):
                         self._run_student_cells(transport, monotonic() + sandbox.notebook_timeout)
                         timing.lap("cells")
                         transport.install(probe_source(question.probes))
-                    except KernelDied:
-                        # restarts ran out: every check below scores 0 with a message
+                    except KernelGaveUp:
+                        pass  # every check below scores 0 with the reason
+                    if transport.gave_up:
                         log.error("%s: the student's kernel kept dying", resources["unique_key"])
                     self._grade_test_cells(question, Submission(transport, answer_sources(self.nb)))
                     timing.lap("checks")
@@ -166,6 +167,9 @@ class TrustedExecute(Execute):
             if is_autograded_test(cell):
                 cell.outputs = []  # graded outside the kernel, below
                 continue
+            if transport.gave_up:
+                cell.outputs = [_error("KernelDied", f"not run: {GAVE_UP}")]
+                continue
             remaining = deadline - monotonic()
             if remaining < 1:
                 cell.outputs = [
@@ -179,28 +183,28 @@ class TrustedExecute(Execute):
             try:
                 self.preprocess_cell(cell, self.resources, index)
             except DeadKernelError:
+                _recover(transport)
                 cell.outputs.append(
                     _error(
                         "KernelDied",
-                        "your kernel died while running this cell; it was restarted without it",
+                        f"your kernel died while running this cell; {_restarted(transport)}",
                     )
                 )
-                transport.recover()
                 continue
             except CellTimeoutError:  # the interrupt was ignored: the kernel never went idle
+                _recover(transport)
                 cell.outputs.append(
                     _error(
                         "CellTimeoutError",
-                        "this cell ran out of time and ignored the interrupt; the kernel was "
-                        "restarted without it",
+                        "this cell ran out of time and ignored the interrupt; "
+                        f"{_restarted(transport)}",
                     )
                 )
-                transport.recover()
                 continue
             finally:
                 self.timeout = cell_timeout
             if any(output.get("ename") == "CellTimeoutError" for output in cell.outputs):
-                transport.interrupt_or_recover()
+                _recover(transport, interrupt_first=True)
                 continue
             transport.replay.append(cell.source)
 
@@ -241,6 +245,25 @@ class TrustedExecute(Execute):
                 new_output("display_data", data={"image/png": base64.b64encode(png).decode()})
                 for png in question.render_figures(grade_id, submission, self.grader_salt)
             ]
+
+
+def _recover(transport: KernelTransport, interrupt_first: bool = False) -> None:
+    """Bring the kernel back after a cell killed or hung it; if it cannot be, the transport is
+    given up (``transport.gave_up``) and the cells left are marked as not run."""
+    try:
+        if interrupt_first:
+            transport.interrupt_or_recover()
+        else:
+            transport.recover()
+    except KernelGaveUp:
+        pass
+
+
+def _restarted(transport: KernelTransport) -> str:
+    """What became of the kernel after a cell killed or hung it."""
+    if transport.gave_up:
+        return GAVE_UP
+    return "the kernel was restarted without it"
 
 
 def _verdict_outputs(result: CellResult, max_points: float) -> list:

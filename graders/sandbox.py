@@ -90,8 +90,8 @@ class Sandbox(LoggingConfigurable):
     ).tag(config=True)
     memory_limit = Integer(
         4 * 2**30,
-        help="Address space per process (RLIMIT_AS), bytes. A kernel that imported torch maps "
-        "about 0.85 GiB.",
+        help="Address space per process (RLIMIT_AS), bytes. A warm kernel maps about 0.9 GiB "
+        "before any student code (torch, SymPy, matplotlib and ipykernel's threads).",
     ).tag(config=True)
     cpu_time = Integer(
         900, help="CPU seconds per process (RLIMIT_CPU); the kernel is killed beyond it."

@@ -10,9 +10,11 @@ tested through the real nbgrader pipeline (tests/test_end_to_end.py).
 import shutil
 import tempfile
 import types
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
+from nbclient import NotebookClient
 
 from coursepack import example_class
 from coursepack.course import copy_course, nbgrader
@@ -87,3 +89,17 @@ def one_notebook_course(target: Path, assignment: str, notebook: str) -> Path:
                 shutil.rmtree(path) if path.is_dir() else path.unlink()
     nbgrader(course, "generate_assignment", assignment, "--force")
     return course
+
+
+@contextmanager
+def python_kernel(workdir: Path):
+    """An nbclient client with a fresh python3 kernel (not sandboxed) running in ``workdir``:
+    for tests of the kernel transport itself, on our own code."""
+    client = NotebookClient(
+        nbformat.v4.new_notebook(),
+        kernel_name="python3",
+        timeout=60,
+        resources={"metadata": {"path": str(workdir)}},
+    )
+    with client.setup_kernel():
+        yield client

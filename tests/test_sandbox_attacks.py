@@ -2,7 +2,7 @@
 
 One ``nbgrader autograde`` run grades every ``examples/class/attack-*`` submission, the honest
 wrong answer they are combined with (``attack-baseline-wrong``) and the reference, on a copy of
-the course reduced to question 1 and with tight limits (1 GiB of address space, 10 s per cell),
+the course reduced to question 1 and with tight limits (1.5 GiB of address space, 10 s per cell),
 then ``nbgrader generate_feedback`` writes their feedback. Each attack must gain no points,
 change nothing outside its own scratch copy, leave the other students as they were, and the run
 must finish in time. Links and special files never reach a copy; what a browser shows of a
@@ -27,6 +27,8 @@ from nbconvert import HTMLExporter
 from nbgrader.api import Gradebook
 
 from coursepack import example_class
+from graders.core.kernel import GAVE_UP
+from graders.plugin import is_autograded_test
 from graders.sandbox import SANDBOX_HOME, Sandbox
 from tests.q1_course import q1_course
 from tests.support import ROOT
@@ -36,7 +38,9 @@ ATTACKS = sorted(p.parent.name for p in (ROOT / "examples" / "class").glob("atta
 STUDENTS = ["reference", *ATTACKS]
 TIGHT_LIMITS = """
 # tests/test_sandbox_attacks.py: tight limits, so the hostile examples hit them quickly.
-c.Sandbox.memory_limit = 2**30
+# A warm kernel maps 0.9 GiB before any student code (torch, SymPy, matplotlib, ipykernel's
+# threads): 1.5 GiB leaves an honest answer room, and the 2 GiB hog still hits the cap.
+c.Sandbox.memory_limit = 3 * 2**29
 c.Execute.timeout = 10
 """
 OWN_WRITES = ("autograded", "feedback", "gradebook.db", "gradebook.db-journal", "__pycache__")
@@ -144,8 +148,16 @@ def cell_outputs(course: Path, student: str) -> list:
     )
 
 
+def failed_submissions(stderr: str) -> str:
+    """The tracebacks nbgrader logged where a submission failed (its summary at the end of the
+    log names the students, not the reasons)."""
+    lines = stderr.splitlines()
+    starts = [i for i, line in enumerate(lines) if "error processing assignment:" in line]
+    return "\n".join("\n".join(lines[i : i + 80]) for i in starts) or stderr[-3000:]
+
+
 def test_the_batch_completes(run):
-    assert run["result"].returncode == 0, run["result"].stderr[-3000:]
+    assert run["result"].returncode == 0, failed_submissions(run["result"].stderr)
     for student in STUDENTS:
         assert grades(run["course"], student), f"{student} was not graded"
 
@@ -265,6 +277,29 @@ def test_output_flood_is_cut(run):
     assert (
         run["course"] / "autograded" / "attack-output-flood" / "midterm" / "q1_ema.ipynb"
     ).stat().st_size < 2 * 2**20
+
+
+def test_a_kernel_that_cannot_be_restored_is_given_up(run):
+    """Its replayed answer cell hangs: after the restarts, the cells left and every check say
+    why they score 0 (and the batch went on, tested above)."""
+    notebook = nbformat.read(
+        run["course"] / "autograded" / "attack-hang-when-restored" / "midterm" / "q1_ema.ipynb",
+        as_version=4,
+    )
+    reason = " ".join(GAVE_UP.split())  # the feedback wraps its lines
+
+    def said(cell) -> str:
+        return " ".join(
+            "".join(o.get("text", "") + o.get("evalue", "") for o in cell.outputs).split()
+        )
+
+    code = {cell.metadata.get("nbgrader", {}).get("grade_id"): cell for cell in notebook.cells}
+    assert reason in said(code["q1_formulas"])  # the cell that killed the kernel
+    assert f"not run: {reason}" in said(code["q1_steps"])  # the cell after it
+    tests = [cell for cell in notebook.cells if is_autograded_test(cell)]
+    assert tests
+    for cell in tests:
+        assert reason in said(cell), f"{cell.metadata.nbgrader.grade_id}: {said(cell)[:500]}"
 
 
 def test_grading_stops_without_bubblewrap(tmp_path):

@@ -17,20 +17,18 @@ import threading
 import time
 import tracemalloc
 
-import nbformat
 import pytest
 import sympy as sp
 import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from nbclient import NotebookClient
 
 from graders.core import symbolic
 from graders.core.errors import Fail, NotChecked
 from graders.core.kernel import KernelTransport
 from graders.core.submission import Submission, probe_source
 from graders.probes import runtime
-from tests.support import ROOT
+from tests.support import ROOT, python_kernel
 
 k = sp.Symbol("k", integer=True, nonnegative=True)
 beta = sp.Symbol("beta", positive=True)
@@ -398,13 +396,7 @@ def test_the_per_call_overhead_is_small():
 def kernel(tmp_path_factory):
     """A real Jupyter kernel with the grader's runtime installed, and its transport."""
     workdir = tmp_path_factory.mktemp("kernel")
-    client = NotebookClient(
-        nbformat.v4.new_notebook(),
-        kernel_name="python3",
-        timeout=60,
-        resources={"metadata": {"path": str(workdir)}},
-    )
-    with client.setup_kernel():
+    with python_kernel(workdir) as client:
         transport = KernelTransport(client, workdir, cell_timeout=60)
         transport.install(probe_source(None))
         transport.execute("import os as _os\n_replace = _os.replace", 30)

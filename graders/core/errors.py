@@ -25,3 +25,7 @@ class ProbeTimeout(NotChecked):
 
 class KernelDied(NotChecked):
     """The student's kernel died (``os._exit``, a segfault, the memory cap) during a call."""
+
+
+class KernelGaveUp(KernelDied):
+    """The student's kernel kept dying or hanging after restarts: the grader stopped calling it."""

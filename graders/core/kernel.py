@@ -6,7 +6,10 @@ back as a file (plain data, see ``graders.probes.runtime``). Whatever the kernel
 drained and dropped, so a flood costs nothing. A call that outlives its deadline is
 interrupted, and a kernel that ignores the interrupt or dies is restarted and brought back to
 the state after the student's cells (replayed silently, minus any cell that killed it), so the
-remaining checks still run.
+remaining checks still run. A kernel that cannot be brought back is given up: after
+``MAX_RESTARTS`` restarts, or at once when the restored kernel hangs (replayed code that hung
+would hang again, at a full timeout each time). Every later call then fails at once with
+``KernelGaveUp``, so a broken kernel costs its checks, never minutes of timeouts each.
 """
 
 import itertools
@@ -22,7 +25,7 @@ from time import monotonic
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_core.utils import run_sync
 
-from graders.core.errors import KernelDied, NotChecked, ProbeTimeout
+from graders.core.errors import KernelDied, KernelGaveUp, NotChecked, ProbeTimeout
 from graders.core.submission import MAX_REPLY_BYTES
 
 log = logging.getLogger("graders")
@@ -35,6 +38,10 @@ DRAIN_BATCH = 2000
 #: Reading a reply file is local disk I/O: far less than this.
 REPLY_READ_SECONDS = 10.0
 TAMPERED = "the file the grader reads your answer from was tampered with"
+GAVE_UP = (
+    "your kernel kept dying or hanging, also after it was restarted, so the grader stopped "
+    "calling it (os._exit, a crash, an infinite loop, a flood of output or the memory limit?)"
+)
 KINDS = {
     stat.S_IFIFO: "FIFO",
     stat.S_IFDIR: "directory",
@@ -100,12 +107,15 @@ class KernelTransport:
         self.replay: list[str] = []
         self.runtime_source = ""
         self.restarts = 0
+        self.gave_up = False
         self._ids = itertools.count(1)
 
     # ------------------------------------------------------------ raw execution
 
     def execute(self, code: str, timeout: float) -> dict:
         """Execute ``code`` silently; the shell reply, or ``ProbeTimeout`` / ``KernelDied``."""
+        if self.gave_up:
+            raise KernelGaveUp(GAVE_UP)
         return run_sync(self._execute)(code, timeout)
 
     async def _execute(self, code, timeout):
@@ -137,11 +147,27 @@ class KernelTransport:
     # ------------------------------------------------------------ recovery
 
     def recover(self) -> None:
-        """Bring a hung or dead kernel back to the state after the student's cells."""
-        self.restarts += 1
-        if self.restarts > MAX_RESTARTS:
-            raise KernelDied("the kernel was restarted too often")
-        log.warning("restarting the student's kernel (restart %d)", self.restarts)
+        """Bring a hung or dead kernel back to the state after the student's cells: restarted,
+        its cells replayed, the runtime installed again. Tried afresh if the restored kernel
+        dies (a crash may not recur); ``KernelGaveUp`` if it hangs, or once ``MAX_RESTARTS``
+        restarts are spent."""
+        while not self.gave_up:
+            if self.restarts >= MAX_RESTARTS:
+                self.gave_up = True
+                break
+            self.restarts += 1
+            log.warning("restarting the student's kernel (restart %d)", self.restarts)
+            try:
+                self._restore()
+                return
+            except KernelDied as error:
+                log.warning("the restarted kernel died too: %s", error)
+            except ProbeTimeout as error:
+                log.warning("the restarted kernel hung: %s", error)
+                self.gave_up = True
+        raise KernelGaveUp(GAVE_UP)
+
+    def _restore(self) -> None:
         run_sync(self._restart)()
         for source in self.replay:
             try:
@@ -154,10 +180,15 @@ class KernelTransport:
 
     async def _restart(self):
         await self.client.km.restart_kernel(now=True)
-        await self.client.kc.wait_for_ready(timeout=120)
+        try:
+            await self.client.kc.wait_for_ready(timeout=120)
+        except RuntimeError as error:  # it died again, or never answered
+            raise KernelDied(str(error)) from None
 
     def interrupt_or_recover(self) -> None:
         """After a timeout: interrupt, and restart if the kernel does not come back."""
+        if self.gave_up:
+            raise KernelGaveUp(GAVE_UP)
         try:
             run_sync(self.client.km.interrupt_kernel)()
             self.execute("pass", INTERRUPT_GRACE)

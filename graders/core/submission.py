@@ -15,7 +15,13 @@ from typing import Protocol
 from graders.core import symbolic
 
 # re-exported
-from graders.core.errors import KernelDied, NotChecked, ProbeTimeout, StudentCodeError  # noqa: F401
+from graders.core.errors import (  # noqa: F401
+    KernelDied,
+    KernelGaveUp,
+    NotChecked,
+    ProbeTimeout,
+    StudentCodeError,
+)
 from graders.probes import runtime
 
 GRADERS_DIR = Path(__file__).resolve().parents[1]
@@ -86,6 +92,8 @@ class Submission:
             raise ProbeTimeout(
                 f"{label} did not return within {timeout:.0f} s (infinite loop?)"
             ) from None
+        except KernelGaveUp:
+            raise  # its message says why: it is the same for every later call
         except KernelDied:
             raise KernelDied(
                 f"your kernel died while running {label} (os._exit, a crash or the memory limit)"
