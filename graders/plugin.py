@@ -183,7 +183,7 @@ class TrustedExecute(Execute):
             try:
                 self.preprocess_cell(cell, self.resources, index)
             except DeadKernelError:
-                _recover(transport)
+                _recover(transport.recover)
                 cell.outputs.append(
                     _error(
                         "KernelDied",
@@ -192,7 +192,7 @@ class TrustedExecute(Execute):
                 )
                 continue
             except CellTimeoutError:  # the interrupt was ignored: the kernel never went idle
-                _recover(transport)
+                _recover(transport.recover)
                 cell.outputs.append(
                     _error(
                         "CellTimeoutError",
@@ -204,7 +204,7 @@ class TrustedExecute(Execute):
             finally:
                 self.timeout = cell_timeout
             if any(output.get("ename") == "CellTimeoutError" for output in cell.outputs):
-                _recover(transport, interrupt_first=True)
+                _recover(transport.interrupt_or_recover)
                 continue
             transport.replay.append(cell.source)
 
@@ -247,14 +247,12 @@ class TrustedExecute(Execute):
             ]
 
 
-def _recover(transport: KernelTransport, interrupt_first: bool = False) -> None:
-    """Bring the kernel back after a cell killed or hung it; if it cannot be, the transport is
-    given up (``transport.gave_up``) and the cells left are marked as not run."""
+def _recover(recovery) -> None:
+    """Bring the kernel back after a cell killed or hung it (``recovery``: a transport's
+    ``recover`` or ``interrupt_or_recover``); if it cannot be, the transport is given up
+    (``transport.gave_up``) and the cells left are marked as not run."""
     try:
-        if interrupt_first:
-            transport.interrupt_or_recover()
-        else:
-            transport.recover()
+        recovery()
     except KernelGaveUp:
         pass
 
@@ -302,11 +300,17 @@ def _check_records(result: CellResult) -> list:
     ]
 
 
+def _converter_list(preprocessor, name: str):
+    """The nbgrader converter's ``notebooks`` or ``assignments`` (what it grades in this run),
+    empty when we run outside a converter."""
+    converter = getattr(preprocessor.parent, "parent", None)
+    return getattr(converter, name, None) or []
+
+
 def _more_notebooks_follow(preprocessor, resources) -> bool:
     """Whether the nbgrader converter running us grades another notebook of this submission
     after this one."""
-    converter = getattr(preprocessor.parent, "parent", None)
-    names = [Path(notebook).stem for notebook in getattr(converter, "notebooks", None) or []]
+    names = [Path(notebook).stem for notebook in _converter_list(preprocessor, "notebooks")]
     here = resources["unique_key"]
     return here in names and names.index(here) < len(names) - 1
 
@@ -316,8 +320,7 @@ def _more_submissions_follow(preprocessor, resources) -> bool:
     running us has one in its list, or the caller said so (``warm.SANDBOXES.more_follow``)."""
     if warm.SANDBOXES.more_follow:
         return True
-    converter = getattr(preprocessor.parent, "parent", None)
-    folders = sorted(Path(folder) for folder in getattr(converter, "assignments", None) or {})
+    folders = sorted(Path(folder) for folder in _converter_list(preprocessor, "assignments"))
     here = (resources["nbgrader"]["student"], resources["nbgrader"]["assignment"])
     positions = [i for i, folder in enumerate(folders) if folder.parts[-2:] == here]
     return bool(positions) and positions[0] < len(folders) - 1

@@ -270,17 +270,23 @@ class Box:
             kernel_command = [_sandboxed_python(), *kernel_command[1:]]
         return [*self._limits(), *self._bwrap(), "--", *self._identity(), *kernel_command]
 
+    def next_kernel_address(self) -> tuple[str, str]:
+        """The ZeroMQ socket prefix and the connection file of this box's next kernel."""
+        self.kernels += 1
+        stem = self.ipc_dir / f"kernel-{self.kernels}"
+        return str(stem), f"{stem}.json"
+
     def kernel_manager(self, kernel_name: str, **kwargs) -> "SandboxedKernelManager":
         """A kernel manager for this box: ZeroMQ over Unix sockets in ``ipc_dir``, with the
         connection file beside them; interrupts go as messages, since a signal would hit
         prlimit/bwrap rather than the kernel."""
-        self.kernels += 1
+        ip, connection_file = self.next_kernel_address()
         manager = SandboxedKernelManager(
             box=self,
             kernel_name=kernel_name,
             transport="ipc",
-            ip=str(self.ipc_dir / f"kernel-{self.kernels}"),
-            connection_file=str(self.ipc_dir / f"kernel-{self.kernels}.json"),
+            ip=ip,
+            connection_file=connection_file,
             **kwargs,
         )
         standby, self.standby = self.standby, None

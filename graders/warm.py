@@ -182,7 +182,7 @@ class ForkedKernelProvisioner(LocalProvisioner):
         try:
             self.pid = self.template.fork(self.parent.connection_file)
         except TemplateUnavailable as error:
-            _give_up_template(box, "did not fork a kernel", error)
+            _give_up_template(box, error)
             self.template = None
             return await super().launch_kernel(cmd, **kwargs)
         return self.connection_info
@@ -256,11 +256,10 @@ def fork_standby(box: "sandboxes.Box") -> None:
     template = box.template
     if template is None or box.standby is not None or not template.alive():
         return
-    box.kernels += 1
-    path = box.ipc_dir / f"kernel-{box.kernels}.json"
+    ip, path = box.next_kernel_address()
     _, info = write_connection_file(
-        str(path),
-        ip=str(box.ipc_dir / f"kernel-{box.kernels}"),
+        path,
+        ip=ip,
         key=new_id_bytes(),
         transport="ipc",
         kernel_name="python3",
@@ -269,11 +268,11 @@ def fork_standby(box: "sandboxes.Box") -> None:
     try:
         box.standby = Standby(template.fork(str(path)), info, template)
     except TemplateUnavailable as error:
-        _give_up_template(box, "did not fork a kernel", error)
+        _give_up_template(box, error)
 
 
-def _give_up_template(box: "sandboxes.Box", what: str, error: Exception) -> None:
-    log.warning("the warm template %s (%s): kernels start cold", what, error)
+def _give_up_template(box: "sandboxes.Box", error: Exception) -> None:
+    log.warning("the warm template did not fork a kernel (%s): kernels start cold", error)
     box.template.close()
     box.template = None
 

@@ -151,10 +151,7 @@ class KernelTransport:
         its cells replayed, the runtime installed again. Tried afresh if the restored kernel
         dies (a crash may not recur); ``KernelGaveUp`` if it hangs, or once ``MAX_RESTARTS``
         restarts are spent."""
-        while not self.gave_up:
-            if self.restarts >= MAX_RESTARTS:
-                self.gave_up = True
-                break
+        while not self.gave_up and self.restarts < MAX_RESTARTS:
             self.restarts += 1
             log.warning("restarting the student's kernel (restart %d)", self.restarts)
             try:
@@ -164,7 +161,8 @@ class KernelTransport:
                 log.warning("the restarted kernel died too: %s", error)
             except ProbeTimeout as error:
                 log.warning("the restarted kernel hung: %s", error)
-                self.gave_up = True
+                break
+        self.gave_up = True
         raise KernelGaveUp(GAVE_UP)
 
     def _restore(self) -> None:
